@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""OpenRD's one entry point: run the site, run the tests, and the developer chores.
+
+Needs only a Python 3 to start: it installs uv into .tools/, lets uv install the
+pinned interpreter (.python-version) and the locked dependencies (uv.lock) into
+.venv/, and then does the task.
+
+    python3 tasks.py run           demo site on http://127.0.0.1:8000 (SQLite, demo data)
+    python3 tasks.py run --prod    same, production mode: gunicorn, DEBUG off, deploy checks
+    python3 tasks.py test          the whole test suite (DATABASE_URL selects the database)
+    python3 tasks.py lint | fmt | typecheck | check | messages | openapi
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+TOOLS = ROOT / ".tools"
+UV = TOOLS / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
+VENV_PY = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+UV_VERSION = "0.13.9"
+HOST, PORT = "127.0.0.1", "8000"
+I18N_IGNORE = ["--ignore=.venv", "--ignore=.tools", "--ignore=node_modules"]
+
+
+def sh(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env)  # noqa: S603  (our own commands)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def bootstrap() -> None:
+    """uv in .tools/, then the locked environment in .venv/ (fast no-op when current)."""
+    if not UV.exists():
+        venv.create(TOOLS, with_pip=True)
+        tools_py = TOOLS / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        sh(tools_py, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
+    sh(UV, "sync", "--locked", "--quiet")
+
+
+def manage(*args: str, env: dict[str, str] | None = None) -> None:
+    sh(VENV_PY, "manage.py", *args, env=env)
+
+
+def tool(name: str, *args: str, env: dict[str, str] | None = None) -> None:
+    sh(VENV_PY, "-m", name, *args, env=env)
+
+
+def prepare(env: dict[str, str] | None = None) -> None:
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("load_demo", env=env)
+
+
+def run(args: list[str]) -> None:
+    env = dict(os.environ)
+    if "--prod" in args:
+        env["OPENRD_DEBUG"] = "0"
+        env.setdefault("OPENRD_SECRET_KEY", _local_secret_key())
+        # Served on plain HTTP on loopback here, the way it is served behind the
+        # TLS-terminating proxy of a real deployment (which redirects to HTTPS).
+        env.setdefault("OPENRD_HTTPS_REDIRECT_BY_PROXY", "1")
+        manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+        manage("collectstatic", "--noinput", "-v", "0", env=env)
+        prepare(env)
+        _print_welcome()
+        sh(
+            VENV_PY, "-m", "gunicorn", "openrd.wsgi:application", "--chdir", "src",
+            "--bind", f"{HOST}:{PORT}", "--workers", str(2 * (os.cpu_count() or 1) + 1),
+            "--access-logfile", "-", env=env,
+        )  # fmt: skip
+    else:
+        prepare(env)
+        _print_welcome()
+        manage("runserver", f"{HOST}:{PORT}", env=env)
+
+
+def _local_secret_key() -> str:
+    """A per-checkout secret for local production mode, kept in var/ (never committed)."""
+    path = ROOT / "var" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _print_welcome() -> None:
+    print(
+        f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n"
+        "Demo accounts (password: openrd-demo): admin, ministry, agency, pd, pm, reviewer,\n"
+        "officer, researcher, startup. See README.md.\n",
+        flush=True,
+    )
+
+
+def test(args: list[str]) -> None:
+    tool("pytest", *args)
+
+
+def lint(args: list[str]) -> None:
+    tool("ruff", "check", ".")
+    tool("ruff", "format", "--check", ".")
+    sh(ROOT / ".venv" / "bin" / "lint-imports")
+
+
+def fmt(args: list[str]) -> None:
+    tool("ruff", "check", "--fix", ".")
+    tool("ruff", "format", ".")
+
+
+def typecheck(args: list[str]) -> None:
+    tool("mypy")
+
+
+def check(args: list[str]) -> None:
+    """Everything CI checks besides the tests."""
+    lint(args)
+    typecheck(args)
+    manage("makemigrations", "--check", "--dry-run")
+    manage("check")
+    openapi(["--check"])
+
+
+def messages(args: list[str]) -> None:
+    """Refresh the Japanese catalogs from the code and compile them.
+
+    Each app keeps its own catalog in <app>/locale; strings of the shared
+    templates go to src/openrd/locale.
+    """
+    manage("makemessages", "-l", "ja", "--no-obsolete", "--no-location", *I18N_IGNORE)
+    manage("compilemessages", *I18N_IGNORE)
+
+
+def openapi(args: list[str]) -> None:
+    """Write (or with --check, compare) the OpenAPI snapshot in docs/openapi.json."""
+    manage("openapi_snapshot", *args)
+
+
+TASKS = {
+    "run": run, "test": test, "lint": lint, "fmt": fmt, "typecheck": typecheck,
+    "check": check, "messages": messages, "openapi": openapi,
+}  # fmt: skip
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        print(__doc__)
+        sys.exit(2)
+    bootstrap()
+    TASKS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

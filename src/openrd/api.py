@@ -1,0 +1,65 @@
+"""The REST API, version 1, under /api/v1 (OpenAPI at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from openrd.accounts.api import router as accounts_router
+from openrd.core.api_errors import localized_errors
+from openrd.programs.api import router as programs_router
+
+api = NinjaAPI(
+    title="OpenRD API",
+    version="1",
+    description=(
+        "Programs, calls and the data of Japan's science, technology and innovation system. "
+        "Public reads need no authentication; writes use a browser session (with CSRF) or a "
+        "bearer token. Set Accept-Language: ja or en for messages."
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("/", programs_router)
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("The request has errors."), "errors": localized_errors(exc.errors)},
+        status=422,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the data (model validation): same shape as schema errors."""
+    errors = (
+        [
+            {"loc": ["body", field], "field": field, "type": "value_error", "msg": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+        if hasattr(exc, "error_dict")
+        else [
+            {"loc": ["body"], "field": "", "type": "value_error", "msg": str(m)}
+            for m in exc.messages
+        ]
+    )
+    return api.create_response(
+        request, {"detail": _("The request has errors."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)

@@ -1,0 +1,22 @@
+"""Top-level URL map: language-prefixed pages, the versioned API, admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from openrd.api import api
+from openrd.core.views import healthz
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("openrd.portal.urls")),
+    path("programs/", include("openrd.programs.urls")),
+    path("accounts/", include("openrd.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)

@@ -1,0 +1,134 @@
+import json
+
+import pytest
+
+from openrd.accounts.models import Organisation, Role
+from openrd.accounts.services import issue_api_token, load_organisations
+from openrd.accounts.tests.factories import UserFactory
+from openrd.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _bearer(user):
+    _, raw = issue_api_token(user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _patch(client, body, lang="ja", **headers):
+    return client.patch(
+        "/api/v1/me", json.dumps(body), content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=lang, **headers,
+    )  # fmt: skip
+
+
+def test_me_requires_authentication(client):
+    response = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "認証が必要です。"}
+
+
+def test_me_with_bearer_token(client):
+    user = UserFactory(username="kenkyu", roles=[Role.RESEARCHER])
+    body = client.get("/api/v1/me", **_bearer(user)).json()
+    assert body["username"] == "kenkyu"
+    assert body["roles"] == [{"role": "researcher", "organisation": None}]
+
+
+def test_me_with_browser_session(client):
+    user = UserFactory(username="kenkyu")
+    client.force_login(user)
+    assert client.get("/api/v1/me").json()["username"] == "kenkyu"
+
+
+def test_patch_me_normalises_the_orcid_url(client):
+    user = UserFactory()
+    response = _patch(client, {"orcid": "https://orcid.org/0000-0002-1825-0097"}, **_bearer(user))
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.orcid == "0000-0002-1825-0097"
+
+
+def test_patch_me_with_bad_check_digit_is_a_field_error_in_japanese(client):
+    user = UserFactory(orcid=None)
+    response = _patch(client, {"orcid": "0000-0002-1825-0098"}, **_bearer(user))
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == ["orcid"]
+    assert "チェックディジット" in errors[0]["msg"] or "チェックデジット" in errors[0]["msg"]
+    user.refresh_from_db()
+    assert user.orcid is None
+
+
+def test_patch_me_with_bad_erad_number_is_a_field_error_in_english(client):
+    user = UserFactory()
+    response = _patch(client, {"erad_researcher_number": "1234567"}, lang="en", **_bearer(user))
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "erad_researcher_number"
+    assert "8 digits" in error["msg"]
+
+
+def test_patch_me_with_unknown_field_is_refused_and_nothing_saved(client):
+    user = UserFactory(name_ja="元の名前")
+    response = _patch(client, {"name_ja": "新しい名前", "is_superuser": True}, **_bearer(user))
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "is_superuser"
+    assert error["msg"] == "不明な項目です。このリクエストでは使用できません。"
+    user.refresh_from_db()
+    assert (user.name_ja, user.is_superuser) == ("元の名前", False)
+
+
+def _post_org(client, body, user, lang="ja"):
+    return client.post(
+        "/api/v1/organisations", json.dumps(body), content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=lang, **_bearer(user),
+    )  # fmt: skip
+
+
+ORG = {"code": "new-startup", "kind": "startup", "name_ja": "新興株式会社",
+       "corporate_number": "8010401234568", "founded_on": "2020-02-29", "is_sme": True}  # fmt: skip
+
+
+def test_command_tower_registers_an_organisation(client):
+    admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    response = _post_org(client, ORG, admin)
+    assert response.status_code == 201
+    assert response.json()["founded_on"] == "2020-02-29"
+    assert AuditEntry.objects.filter(action="accounts.organisation.created").exists()
+
+
+def test_impossible_founding_date_is_a_field_error(client):
+    admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    response = _post_org(client, ORG | {"founded_on": "2023-02-29"}, admin)
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "founded_on"
+    assert error["msg"] == "実在する日付をYYYY-MM-DDの形式で入力してください。"
+    assert not Organisation.objects.filter(code="new-startup").exists()
+
+
+def test_corporate_number_with_wrong_check_digit_is_a_field_error(client):
+    admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    response = _post_org(client, ORG | {"corporate_number": "9010401234568"}, admin, lang="en")
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "corporate_number"
+    assert "check digit" in error["msg"]
+    assert not Organisation.objects.filter(code="new-startup").exists()
+
+
+def test_researcher_cannot_register_organisations_and_sees_404(client):
+    researcher = UserFactory(roles=[Role.RESEARCHER])
+    response = _post_org(client, ORG, researcher)
+    assert response.status_code == 404
+    assert not Organisation.objects.filter(code="new-startup").exists()
+    assert AuditEntry.objects.get(action="access.denied").actor == researcher
+
+
+def test_duplicate_organisation_code_is_a_409(client):
+    load_organisations()
+    admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    response = _post_org(client, ORG | {"code": "jst"}, admin)
+    assert response.status_code == 409

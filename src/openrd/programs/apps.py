@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    name = "openrd.programs"
+    label = "programs"
+    verbose_name = _("Programs")
+
+    def ready(self) -> None:
+        from openrd.programs import permissions  # noqa: F401  (registers the permissions)

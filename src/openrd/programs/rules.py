@@ -10,7 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from openrd.accounts.models import OrganisationKind
 from openrd.core.decisions import Decision, Reason
+from openrd.core.i18n import current_lang
 
 SEED_SOURCE = "「統合イノベーション戦略2023」について（内閣府, 2023-09-14）"
 
@@ -27,7 +29,11 @@ class RuleSource:
     seed_text: str
 
     def cite(self) -> str:
-        return f"{SEED_SOURCE} l.{self.seed_line}「{self.seed_text}」"
+        return _("%(document)s, line %(line)d: “%(excerpt)s”") % {
+            "document": SEED_SOURCE,
+            "line": self.seed_line,
+            "excerpt": self.seed_text,
+        }
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,11 @@ def check_duration(rules: ProgramRules, years: int) -> Decision:
 def describe_rules(rules: ProgramRules) -> list[tuple[str, str]]:
     """The rules in plain words for the program page, each with its source."""
     lines: list[tuple[str, str]] = []
+    if rules.eligible_org_kinds:
+        separator = ", " if current_lang() == "en" else "、"
+        kinds = separator.join(str(OrganisationKind(k).label) for k in rules.eligible_org_kinds)
+        lines.append((_("Who can apply: %(kinds)s.") % {"kinds": kinds},
+                      rules.cite("eligible_org_kinds")))  # fmt: skip
     if rules.max_duration_years is not None:
         lines.append(
             (

@@ -12,13 +12,13 @@ SECTION_TITLES = {
     "period": _("Periods"),
     "goal": _("Goals"),
     "target": _("Targets"),
-    "project": _("Projects"),
     "theme": _("Themes"),
-    "domain": _("Domains and technologies"),
     "vision": _("Research and development visions"),
+    "domain": _("Domains and technologies"),
     "topic": _("Topics"),
-    "viewpoint": _("Viewpoints"),
+    "project": _("Projects"),
     "phase": _("Phases"),
+    "viewpoint": _("Viewpoints"),
     "stage_gate": _("Stage gates"),
     "exit_strategy": _("Exit strategy"),
     "support_measure": _("Support measures"),
@@ -34,9 +34,11 @@ def program_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "overview": overview,
         "program": overview.program,
+        # Sections in the order of SECTION_TITLES: structure first, support last.
         "sections": [
-            (kind, SECTION_TITLES.get(kind, kind), nodes)
-            for kind, nodes in overview.sections.items()
+            (kind, title, overview.sections[kind])
+            for kind, title in SECTION_TITLES.items()
+            if kind in overview.sections
         ],
         "rules_in_words": describe_rules(program_rules(overview.program.rules)),
     }

@@ -27,7 +27,8 @@ def site(transactional_db):
 
 
 @pytest.fixture
-def page():
+def page(site):
+    """A Chromium page; closed before the live server stops, so no request is in flight."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is required in CI (apt-get install chromium)")

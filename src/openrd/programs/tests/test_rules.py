@@ -33,7 +33,11 @@ def test_founded_exactly_15_years_before_the_call_opens_is_eligible():
 def test_founded_15_years_and_one_day_before_the_call_opens_is_not_eligible():
     decision = check_applicant(SBIR, STARTUP, on=date(2023, 10, 2))
     assert decision.codes() == ["sbir.founded_over_15_years"]
-    assert decision.reasons[0].source.endswith("l.1160「15年以内」")
+    with translation.override("ja"):
+        source = check_applicant(SBIR, STARTUP, on=date(2023, 10, 2)).reasons[0].source
+    assert (
+        source == "「統合イノベーション戦略2023」について（内閣府, 2023-09-14）1160行目「15年以内」"
+    )
 
 
 def test_leap_day_founding_reaches_15_years_on_28_february():
@@ -80,13 +84,20 @@ def test_unknown_rule_key_is_an_error_not_ignored():
         program_rules({"max_duration": 10})
 
 
+def test_rules_in_plain_words_in_japanese():
+    with translation.override("ja"):
+        texts = [text for text, _ in describe_rules(SBIR)]
+    assert texts[0] == "応募できる機関：企業、スタートアップ。"
+
+
 def test_rules_in_plain_words_cite_their_source():
     with translation.override("en"):
         lines = describe_rules(SBIR)
     texts = [text for text, _ in lines]
+    assert texts[0] == "Who can apply: Company, Startup."
     assert "Applicants must be small and medium-sized enterprises." in texts
     assert (
         "Applicants must have been founded within 15 years. "
         "(In principle; exceptions are set per call.)"
     ) in texts
-    assert dict(lines)[texts[-1]].endswith("l.1160「15年以内」")
+    assert dict(lines)[texts[-1]].endswith(", line 1160: “15年以内”")

@@ -10,7 +10,9 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from openrd.accounts.api import router as accounts_router
 from openrd.core.api_errors import localized_errors
+from openrd.integrity.api import router as integrity_router
 from openrd.programs.api import router as programs_router
+from openrd.proposals.api import router as proposals_router
 
 api = NinjaAPI(
     title="OpenRD API",
@@ -24,6 +26,8 @@ api = NinjaAPI(
 )
 api.add_router("/", programs_router)
 api.add_router("/", accounts_router)
+api.add_router("/", integrity_router)
+api.add_router("/", proposals_router)
 
 
 @api.exception_handler(ValidationError)

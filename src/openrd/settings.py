@@ -54,7 +54,9 @@ INSTALLED_APPS = [
     "axes",
     "openrd.core",
     "openrd.accounts",
+    "openrd.integrity",
     "openrd.programs",
+    "openrd.proposals",
     "openrd.portal",
 ]
 

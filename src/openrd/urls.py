@@ -16,6 +16,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("openrd.portal.urls")),
     path("programs/", include("openrd.programs.urls")),
+    path("calls/", include("openrd.programs.call_urls")),
+    path("proposals/", include("openrd.proposals.urls")),
+    path("disclosures/", include("openrd.integrity.urls")),
     path("accounts/", include("openrd.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

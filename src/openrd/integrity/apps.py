@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrityConfig(AppConfig):
+    name = "openrd.integrity"
+    label = "integrity"
+    verbose_name = _("Research integrity")
+
+    def ready(self) -> None:
+        from openrd.integrity import permissions  # noqa: F401  (registers the permissions)

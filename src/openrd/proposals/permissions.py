@@ -1,0 +1,1 @@
+"""Permissions of this app (filled in with the app)."""

@@ -172,6 +172,12 @@ STORAGES = {
     },
 }
 
+# Attachments (PDF) larger than this are refused; the proxy in front should
+# enforce a similar limit on the whole request.
+OPENRD_MAX_UPLOAD_BYTES = int(os.environ.get("OPENRD_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

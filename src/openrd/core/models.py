@@ -66,3 +66,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+
+class StoredFile(models.Model):
+    """An uploaded file's content, stored once under its SHA-256 digest.
+
+    The same PDF uploaded twice is stored once; a stored file is never
+    overwritten, so a submitted version keeps pointing at exactly the bytes
+    that were submitted. Who may read it is decided by the record that links
+    to it (a proposal attachment, a deposit), never by the file itself.
+    """
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    created_at = models.DateTimeField(_("stored"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}… ({self.size} B)"
+
+    @property
+    def storage_name(self) -> str:
+        return f"files/{self.sha256[:2]}/{self.sha256[2:4]}/{self.sha256}"

@@ -1,12 +1,15 @@
-"""The living demo: reference organisations, the seed's programs, demo accounts."""
+"""The living demo: reference organisations, the seed's programs, demo accounts
+and calls for proposals."""
 
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from openrd.accounts.models import Organisation, User
 from openrd.accounts.services import (
@@ -16,7 +19,10 @@ from openrd.accounts.services import (
     load_organisations,
     upsert_organisation,
 )
-from openrd.programs.services import load_presets
+from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
+from openrd.integrity.services import pledge, save_disclosure
+from openrd.programs.models import Call, CallStatus, Program
+from openrd.programs.services import close_call, create_call, load_presets, open_call
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data.toml"
 # Public on purpose: it is printed by the run command and written in the README.
@@ -37,7 +43,12 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         if User.objects.filter(username=entry["username"]).exists():
             continue
         created.append(_create_demo_user(entry, password))
-    return {"programs": [p.code for p, _ in programs], "users_created": created}
+    calls = _load_calls(data.get("calls", []), today=to_tokyo(timezone.now()).date())
+    return {
+        "programs": [p.code for p, _ in programs],
+        "users_created": created,
+        "calls_created": calls,
+    }
 
 
 def _org(code: str) -> Organisation | None:
@@ -65,4 +76,77 @@ def _create_demo_user(entry: dict[str, Any], password: str) -> str:
         organisation = _org(position.pop("organisation"))
         assert organisation is not None
         add_affiliation(user, organisation, **position)
+    if "disclosure" in entry:
+        disclosure = entry["disclosure"]
+        save_disclosure(user, actor=user, fundings=disclosure["fundings"],
+                        positions=disclosure["positions"])  # fmt: skip
+        pledge(user, actor=user)
     return user.username
+
+
+CALL_KEYS = {
+    "code", "program", "topic", "agency", "presenting_ministry", "status", "opens_in_days",
+    "opens_time", "closes_in_days", "closes_time", "budget_years", "total_budget_yen",
+    "cap_per_proposal_yen", "eligibility", "title_ja", "title_en", "summary_ja", "summary_en",
+    "documents", "criteria",
+}  # fmt: skip
+
+
+def _tokyo(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=TOKYO)
+
+
+def _load_calls(entries: list[dict[str, Any]], *, today: date) -> list[str]:
+    """Create the demo calls that do not exist yet, through the services, dated
+    from ``today`` (in Japan). One query when they all exist, as on every restart."""
+    planned = []
+    for entry in entries:
+        unknown = set(entry) - CALL_KEYS
+        if unknown:
+            raise ValueError(f"demo call {entry.get('code')}: unknown key(s) {sorted(unknown)}")
+        opens_at = _tokyo(today + timedelta(days=entry["opens_in_days"]), entry["opens_time"])
+        closes_at = _tokyo(today + timedelta(days=entry["closes_in_days"]), entry["closes_time"])
+        fiscal_year = fiscal_year_of(opens_at)
+        code = entry["code"].format(fy=fiscal_year)
+        planned.append((entry, code, opens_at, closes_at, fiscal_year))
+    existing = set(
+        Call.objects.filter(code__in=[code for _, code, *_ in planned]).values_list(
+            "code", flat=True
+        )
+    )
+    created = []
+    for entry, code, opens_at, closes_at, fiscal_year in planned:
+        if code in existing:
+            continue
+        program = Program.objects.get(code=entry["program"])
+        first, last = entry["budget_years"]
+        call = create_call(
+            actor=None,
+            program=program,
+            agency=Organisation.objects.get(code=entry["agency"]),
+            presenting_ministry=_org(entry.get("presenting_ministry", "")),
+            topic=program.elements.get(code=entry["topic"]) if entry.get("topic") else None,
+            code=code,
+            title_ja=entry["title_ja"],
+            title_en=entry.get("title_en", ""),
+            summary_ja=entry.get("summary_ja", ""),
+            summary_en=entry.get("summary_en", ""),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            fiscal_year=fiscal_year,
+            first_budget_year=fiscal_year + first,
+            last_budget_year=fiscal_year + last,
+            total_budget_yen=entry["total_budget_yen"],
+            cap_per_proposal_yen=entry["cap_per_proposal_yen"],
+            eligibility=entry.get("eligibility", {}),
+            documents=entry.get("documents", []),
+            criteria=entry.get("criteria", []),
+        )
+        status = entry.get("status", CallStatus.DRAFT)
+        if status in (CallStatus.OPEN, CallStatus.CLOSED):
+            # A past call is replayed as it happened: opened when it opened.
+            open_call(call, actor=None, now=min(opens_at, timezone.now()))
+        if status == CallStatus.CLOSED:
+            close_call(call, actor=None, now=closes_at)
+        created.append(code)
+    return created

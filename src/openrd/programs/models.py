@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openrd.accounts.models import Organisation
 from openrd.core.i18n import localized
+from openrd.core.validators import validate_yen_amount
 
 
 class ProgramKind(models.TextChoices):
@@ -180,3 +183,177 @@ class ProgramFigure(models.Model):
     @property
     def label(self) -> str:
         return localized(self.label_ja, self.label_en)
+
+
+class CallStatus(models.TextChoices):
+    # A context keeps these short words apart from other apps' "Draft" or "Open".
+    DRAFT = "draft", pgettext_lazy("call status", "Draft")
+    OPEN = "open", pgettext_lazy("call status", "Open")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
+
+
+class CallPhase(models.TextChoices):
+    """Where a call stands at a given moment: its status read against its window."""
+
+    DRAFT = "draft", pgettext_lazy("call status", "Draft")
+    UPCOMING = "upcoming", pgettext_lazy("call status", "Opening soon")
+    OPEN = "open", pgettext_lazy("call status", "Open")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
+
+
+# The structure elements a call may be opened under: an SBIR phase, a Moonshot
+# goal, a K Program technology topic, a theme. Periods, viewpoints and support
+# measures describe how a program runs, not what it funds.
+CALL_TOPIC_KINDS = (ElementKind.GOAL, ElementKind.THEME, ElementKind.TOPIC, ElementKind.PHASE)
+
+
+class Call(models.Model):
+    """A call for proposals (公募) under one program, run by one funding agency."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="calls"
+    )
+    topic = models.ForeignKey(
+        ProgramElement,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        # A preset reload keeps elements in place by code and refuses to drop
+        # one that a call still points at, so a call never loses its topic.
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    agency = models.ForeignKey(
+        Organisation,
+        verbose_name=_("funding agency"),
+        on_delete=models.PROTECT,
+        related_name="calls_run",
+    )
+    presenting_ministry = models.ForeignKey(
+        Organisation,
+        verbose_name=_("presenting ministry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls_presented",
+    )
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(1868), MaxValueValidator(2200)]
+    )
+    first_budget_year = models.PositiveSmallIntegerField(
+        _("first budget year"), validators=[MinValueValidator(1868), MaxValueValidator(2200)]
+    )
+    last_budget_year = models.PositiveSmallIntegerField(
+        _("last budget year"), validators=[MinValueValidator(1868), MaxValueValidator(2200)]
+    )
+    total_budget_yen = models.BigIntegerField(
+        _("total budget (yen)"), validators=[validate_yen_amount]
+    )
+    cap_per_proposal_yen = models.BigIntegerField(
+        _("cap per proposal (yen)"), validators=[validate_yen_amount]
+    )
+    # Narrows the program's [rules] for this call; read through programs.rules.call_rules.
+    eligibility = models.JSONField(_("eligibility"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-opens_at", "code"]
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_it_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_budget_year__gte=F("first_budget_year")),
+                name="call_budget_years_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_budget_yen__gte=0) & Q(cap_per_proposal_yen__gte=0),
+                name="call_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_per_proposal_yen__lte=F("total_budget_yen")),
+                name="call_cap_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ja, self.title_en)
+
+    @property
+    def summary(self) -> str:
+        return localized(self.summary_ja, self.summary_en)
+
+
+class CallDocument(models.Model):
+    """A document an applicant submits with a proposal (研究計画書, 予算計画書…)."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="documents"
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="unique_call_document_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+
+class CallCriterion(models.Model):
+    """A review criterion with its weight; a call's weights add up to 100."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="unique_call_criterion_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)

@@ -2,10 +2,21 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from openrd.programs.queries import program_overview, public_programs
-from openrd.programs.rules import describe_rules, program_rules
+from openrd.programs.forms import CallFilterForm
+from openrd.programs.models import CallPhase, CallStatus
+from openrd.programs.queries import (
+    call_filter_options,
+    effective_rules,
+    program_overview,
+    public_calls,
+    public_programs,
+    visible_call,
+)
+from openrd.programs.rules import call_phase, check_call_window, describe_rules, program_rules
 
 # Section headings of the program page, in the plural the heading needs.
 SECTION_TITLES = {
@@ -43,3 +54,49 @@ def program_detail(request: HttpRequest, code: str) -> HttpResponse:
         "rules_in_words": describe_rules(program_rules(overview.program.rules)),
     }
     return render(request, "programs/program_detail.html", context)
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Public calls, filtered on the server by the query string (so a filtered
+    list is a plain link that can be shared or bookmarked)."""
+    options = call_filter_options()
+    form = CallFilterForm(
+        request.GET or None,
+        programs=options.programs,
+        agencies=options.agencies,
+        fiscal_years=options.fiscal_years,
+    )
+    now = timezone.now()
+    calls = public_calls(form.filters(), now=now)
+    rows = [
+        {"call": c, "phase": CallPhase(call_phase(c.status, c.opens_at, c.closes_at, now))}
+        for c in calls
+    ]
+    return render(request, "programs/call_list.html", {"form": form, "rows": rows})
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = visible_call(request.user, pk, request=request)
+    now = timezone.now()
+    phase = CallPhase(call_phase(call.status, call.opens_at, call.closes_at, now))
+    notices = [
+        r.message
+        for r in check_call_window(call.opens_at, call.closes_at, now, call_code=call.code).reasons
+    ]
+    if call.status == CallStatus.DRAFT:
+        notices = [gettext("This call is a draft: only those who manage it can see this page.")]
+    elif call.status == CallStatus.CLOSED and not notices:
+        notices = [gettext("The funding agency closed this call before its deadline.")]
+    criteria = list(call.criteria.all())
+    context = {
+        "call": call,
+        "phase": phase,
+        "notices": notices,
+        "rules_in_words": describe_rules(effective_rules(call)),
+        "documents": list(call.documents.all()),
+        "criteria": criteria,
+        "criteria_total": sum(c.weight for c in criteria),
+        # The proposals app serves the form; the link shows only while proposals are taken.
+        "can_apply": phase == CallPhase.OPEN,
+    }
+    return render(request, "programs/call_detail.html", context)

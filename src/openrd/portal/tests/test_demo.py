@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from openrd.accounts.models import User
+from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
+from openrd.core.models import AuditEntry
+from openrd.portal.demo import load_demo
+from openrd.programs.models import Call
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    return load_demo()
+
+
+def _call(program: str) -> Call:
+    return Call.objects.select_related("topic", "agency", "presenting_ministry").get(
+        program__code=program
+    )
+
+
+def test_the_demo_loads_twice_without_creating_anything_new(demo):
+    assert len(demo["calls_created"]) == 4
+    calls = Call.objects.count()
+    entries = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        again = load_demo()
+    assert again["calls_created"] == []
+    assert again["users_created"] == []
+    assert Call.objects.count() == calls == 4
+    assert AuditEntry.objects.count() == entries
+    # Cheap on every start: the calls cost one lookup once they exist.
+    assert sum("programs_call" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_the_sbir_phase_1_call_is_open_and_run_by_nedo_on_a_meti_topic(demo):
+    call = _call("sbir")
+    now = timezone.now()
+    assert call.status == "open"
+    assert call.opens_at < now < call.closes_at
+    assert (call.agency.code, call.presenting_ministry.code, call.topic.code) == (
+        "nedo",
+        "meti",
+        "phase1",
+    )
+    deadline = to_tokyo(call.closes_at)
+    assert (deadline.hour, deadline.minute, deadline.second) == (12, 0, 0)
+    assert deadline.date() == to_tokyo(now).date() + timedelta(days=60)
+    assert call.fiscal_year == fiscal_year_of(call.opens_at.astimezone(TOKYO))
+    assert call.code == f"sbir-{call.fiscal_year}-meti-01"
+    assert call.cap_per_proposal_yen <= call.total_budget_yen
+    assert call.eligibility == {"eligible_org_kinds": ["startup", "company"]}
+    documents = {d.code: d.required for d in call.documents.all()}
+    assert documents == {"research-plan": True, "budget-sheet": True, "letter-of-support": False}
+
+
+def test_the_k_program_call_is_open_and_run_by_jst_on_a_vision_1_topic(demo):
+    call = _call("k_program")
+    assert call.status == "open"
+    assert call.opens_at < timezone.now() < call.closes_at
+    assert call.agency.code == "jst"
+    assert call.topic.code.startswith("vision-1-")
+    assert call.topic.kind == "topic"
+    assert call.cap_per_proposal_yen == 1_000_000_000
+
+
+def test_the_moonshot_goal_6_call_closed_ten_days_ago(demo):
+    call = _call("moonshot")
+    assert call.status == "closed"
+    assert call.topic.code == "goal-6"
+    assert to_tokyo(call.closes_at).date() == to_tokyo(timezone.now()).date() - timedelta(days=10)
+    history = AuditEntry.objects.filter(object_type="programs.call", object_id=str(call.pk))
+    assert sorted(history.values_list("action", flat=True)) == [
+        "programs.call.closed",
+        "programs.call.created",
+        "programs.call.opened",
+    ]
+
+
+def test_every_demo_call_has_criteria_weights_adding_up_to_100(demo):
+    for call in Call.objects.all():
+        assert sum(c.weight for c in call.criteria.all()) == 100, call.code
+
+
+def test_the_draft_sip_call_is_not_public(client, demo):
+    draft = _call("sip")
+    assert draft.status == "draft"
+    listed = {c["code"] for c in client.get("/api/v1/calls").json()}
+    assert draft.code not in listed
+    assert {_call("sbir").code, _call("k_program").code, _call("moonshot").code} <= listed
+    assert client.get(f"/api/v1/calls/{draft.pk}").status_code == 404
+    assert client.get(f"/ja/calls/{draft.pk}/").status_code == 404
+    assert draft.title_ja not in client.get("/ja/calls/").content.decode()
+
+
+def test_the_demo_agency_account_sees_its_draft(client, demo):
+    client.force_login(User.objects.get(username="agency"))
+    draft = _call("sip")
+    assert client.get(f"/api/v1/calls/{draft.pk}").json()["status"] == "draft"
+
+
+def test_the_open_demo_calls_are_listed_as_open_with_an_apply_link(client, demo):
+    open_codes = {c["code"] for c in client.get("/api/v1/calls?status=open").json()}
+    assert open_codes == {_call("sbir").code, _call("k_program").code}
+    sbir = _call("sbir")
+    page = client.get(f"/ja/calls/{sbir.pk}/").content.decode()
+    assert f'href="/ja/proposals/new/?call={sbir.pk}"' in page
+    assert "12:00（日本時間）" in page

@@ -25,6 +25,14 @@ def _no_persistent_connections() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Argon2 is slow by design (~0.2 s a hash); tests that are not about
+    # hashing use a fast hasher so the suite stays quick. The Argon2 test
+    # restores the production setting itself.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: Any) -> None:
     # The live server serves static files through the finders, which do not
     # know the hashed names of the manifest storage.

@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import models
 
@@ -14,6 +14,16 @@ from openrd.core.models import AuditEntry
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+
+@overload
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]: ...
+@overload
+def snapshot(obj: None, fields: Iterable[str] | None = None) -> None: ...
+@overload
+def snapshot(
+    obj: models.Model | None, fields: Iterable[str] | None = None
+) -> dict[str, Any] | None: ...
 
 
 def snapshot(

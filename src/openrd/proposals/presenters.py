@@ -1,0 +1,77 @@
+"""Proposals as the API and the pages show them, per viewer (owner, institution, agency)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from openrd.integrity.queries import version_diff
+from openrd.proposals.models import ProposalVersion
+from openrd.proposals.queries import OWNER, ProposalAccess
+from openrd.proposals.services import snapshot_content
+
+
+def version_dict(version: ProposalVersion, *, with_diff: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "number": version.number,
+        "submitted_at": version.submitted_at,
+        "endorsement": version.endorsement,
+        "endorsement_label": version.get_endorsement_display(),
+        "endorsed_at": version.endorsed_at,
+        "return_comment": version.return_comment,
+        "disclosure_version": version.disclosure.number,
+        "content": version.content,
+    }
+    if with_diff:
+        out["disclosure_changes"] = [
+            {
+                "section": c.section,
+                "kind": c.kind,
+                "label": c.label,
+                "fields": [
+                    {"field": f, "old": str(o), "new": str(n)} for f, o, n in c.field_changes
+                ],
+            }
+            for c in version_diff(version.disclosure)
+        ]
+    return out
+
+
+def proposal_dict(access: ProposalAccess) -> dict[str, Any]:
+    """Owners see the working copy; others see the latest version they may see."""
+    p = access.proposal
+    versions = list(access.versions())
+    if access.mode == OWNER:
+        content = snapshot_content(p)
+        revision: int | None = p.revision
+    else:
+        content = versions[0].content
+        revision = None
+    return {
+        "id": p.pk,
+        "view": access.mode,
+        "call_id": p.call_id,
+        "call_code": p.call.code,
+        "status": p.status,
+        "revision": revision,
+        "applicant": {"name_ja": p.applicant.name_ja, "name_en": p.applicant.name_en},
+        **{
+            k: content[k]
+            for k in (
+                "title_ja",
+                "title_en",
+                "abstract_ja",
+                "abstract_en",
+                "effort_percent",
+                "institution",
+                "budget",
+                "co_investigators",
+            )
+        },
+        "attachments": [
+            a | {"url": reverse("proposals:file", kwargs={"pk": p.pk, "sha256": a["sha256"]})}
+            for a in content["attachments"]
+        ],
+        "versions": [version_dict(v, with_diff=access.mode != OWNER) for v in versions],
+    }

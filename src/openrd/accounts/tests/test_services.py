@@ -59,7 +59,10 @@ def test_load_organisations_links_parents_and_is_idempotent():
     )
 
 
-def test_create_user_hashes_password_with_argon2_and_grants_roles():
+def test_create_user_hashes_password_with_argon2_and_grants_roles(settings):
+    from openrd import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
     org = OrganisationFactory()
     user = create_user(
         username="kenkyu", password="s3cret-pass", organisation=org,

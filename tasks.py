@@ -94,8 +94,8 @@ def _local_secret_key() -> str:
 def _print_welcome() -> None:
     print(
         f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n"
-        "Demo accounts (password: openrd-demo): admin, ministry, agency, pd, pm, reviewer,\n"
-        "officer, researcher, startup. See README.md.\n",
+        "Demo accounts (password: openrd-demo): admin, ministry, agency, nedo, pd, pm,\n"
+        "reviewer, officer, researcher, startup, startup-officer. See README.md.\n",
         flush=True,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,81 @@ def loaded_programs(db: None) -> None:
 
     load_organisations()
     load_presets()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield
+    # A browser test's server thread can leave a PostgreSQL session behind for a
+    # moment, and PostgreSQL refuses to drop a database that has sessions.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture
+def site(transactional_db: None) -> Iterator[Any]:
+    """A live server for one test; stopped (and its connections closed) after it."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("127.0.0.1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser_errors() -> list[str]:
+    """Console errors and failed responses seen by the page; a test may expect some."""
+    return []
+
+
+@pytest.fixture
+def page(site: Any, browser_errors: list[str]) -> Iterator[Any]:
+    """A headless Chromium page (Debian's chromium), closed before the server stops.
+
+    Console errors (a CSP violation shows up there) and HTTP errors fail the test,
+    except 409 and 422, which the pages answer on purpose.
+    """
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    expected = ("status of 409", "status of 422")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(locale="ja-JP")
+        page.on(
+            "console",
+            lambda m: (
+                browser_errors.append(m.text)
+                if m.type == "error" and not any(e in m.text for e in expected)
+                else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                browser_errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.status not in {409, 422}
+                else None
+            ),
+        )
+        yield page
+        browser.close()
+    assert browser_errors == []

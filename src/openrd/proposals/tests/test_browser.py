@@ -1,50 +1,11 @@
 """Applying in a real browser, in Japanese: refused with reasons, fixed, submitted."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from openrd.proposals.models import ProposalVersion
 from openrd.proposals.tests.conftest import PDF
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def site(transactional_db):
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer("127.0.0.1")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def page(site):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (apt-get install chromium)")
-        pytest.skip("Chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        page = browser.new_page(locale="ja-JP")
-        yield page
-        browser.close()
 
 
 def test_apply_in_japanese_see_refusal_reasons_fix_them_and_submit(page, site, world, tmp_path):

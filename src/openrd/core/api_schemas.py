@@ -19,3 +19,18 @@ class FieldErrorOut(Schema):
 class ValidationErrorOut(Schema):
     detail: str
     errors: list[FieldErrorOut]
+
+
+class ReasonOut(Schema):
+    """One reason of a refusal: a stable code, a sentence in the user's language, its source."""
+
+    code: str
+    message: str
+    source: str
+
+
+class RefusalOut(Schema):
+    """A rule refused the request: every reason at once."""
+
+    detail: str
+    reasons: list[ReasonOut]

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, ConfigDict
 from openrd.accounts.api_auth import api_auth
 from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.core.access import deny
-from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
+from openrd.core.api_schemas import ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
 from openrd.core.decisions import Decision
 from openrd.core.fiscal import format_fiscal_year, to_tokyo
@@ -281,17 +281,6 @@ class CallOut(CallSummaryOut):
     rules_in_words: list[RuleTextOut]
     documents: list[CallDocumentOut]
     criteria: list[CallCriterionOut]
-
-
-class ReasonOut(Schema):
-    code: str
-    message: str
-    source: str
-
-
-class RefusalOut(Schema):
-    detail: str
-    reasons: list[ReasonOut]
 
 
 def _call_summary(call: Call, now: datetime) -> dict[str, Any]:

@@ -301,59 +301,55 @@ class Call(models.Model):
         return localized(self.summary_ja, self.summary_en)
 
 
-class CallDocument(models.Model):
+class CallItem(models.Model):
+    """What a call's documents and criteria share: a code and a bilingual name, in order."""
+
+    code = models.SlugField(_("code"), max_length=64)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["call", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+
+class CallDocument(CallItem):
     """A document an applicant submits with a proposal (研究計画書, 予算計画書…)."""
 
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="documents"
     )
-    code = models.SlugField(_("code"), max_length=64)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     required = models.BooleanField(_("required"), default=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["call", "order", "id"]
+    class Meta(CallItem.Meta):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
         constraints = [
             models.UniqueConstraint(fields=["call", "code"], name="unique_call_document_code")
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self.name_ja, self.name_en)
-
-
-class CallCriterion(models.Model):
+class CallCriterion(CallItem):
     """A review criterion with its weight; a call's weights add up to 100."""
 
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
     )
-    code = models.SlugField(_("code"), max_length=64)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["call", "order", "id"]
+    class Meta(CallItem.Meta):
         verbose_name = _("review criterion")
         verbose_name_plural = _("review criteria")
         constraints = [
             models.UniqueConstraint(fields=["call", "code"], name="unique_call_criterion_code")
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_ja, self.name_en)

@@ -16,7 +16,7 @@ from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth
 from openrd.core.access import deny
-from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
+from openrd.core.api_schemas import ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
 from openrd.programs.models import Call
 from openrd.proposals import services
@@ -134,17 +134,6 @@ class ConflictOut(Schema):
     detail: str
     current: ProposalOut
     yours: dict[str, Any]
-
-
-class ReasonOut(Schema):
-    code: str
-    message: str
-    source: str
-
-
-class RefusalOut(Schema):
-    detail: str
-    reasons: list[ReasonOut]
 
 
 class ReturnIn(Schema):

@@ -1,3 +1,5 @@
+"""The endpoints of calls for proposals: listing, reading, drafting, opening and closing."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -5,10 +7,9 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime, ConfigDict
 
 from openrd.accounts.api_auth import api_auth
@@ -17,214 +18,13 @@ from openrd.core.access import deny
 from openrd.core.api_schemas import ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
 from openrd.core.decisions import Decision
-from openrd.core.fiscal import format_fiscal_year, to_tokyo
-from openrd.core.money import format_yen
-from openrd.programs.models import (
-    Call,
-    CallCriterion,
-    CallDocument,
-    FigureKind,
-    Program,
-    ProgramElement,
-    ProgramFigure,
-)
-from openrd.programs.queries import (
-    CallFilters,
-    effective_rules,
-    program_overview,
-    public_calls,
-    public_programs,
-    visible_call,
-)
-from openrd.programs.rules import (
-    RULE_KEYS,
-    SEED_SOURCE,
-    call_phase,
-    describe_rules,
-    program_rules,
-    rules_as_dict,
-)
-from openrd.programs.services import (
-    CallRefused,
-    close_call,
-    create_call,
-    open_call,
-    record_figure,
-)
-
-router = Router(tags=["programs"])
-
-
-class SourceOut(Schema):
-    document: str
-    line: int | None
-    excerpt: str
-
-
-class ProgramSummaryOut(Schema):
-    code: str
-    kind: str
-    name_ja: str
-    name_en: str
-    short_name_ja: str
-    short_name_en: str
-    owner: str | None
-    agencies: list[str]
-
-
-class ElementOut(Schema):
-    kind: str
-    code: str
-    parent: str | None
-    order: int
-    title_ja: str
-    title_en: str
-    body_ja: str
-    body_en: str
-    attrs: dict[str, str | int | float | bool]
-    source: SourceOut
-
-
-class FigureOut(Schema):
-    kind: str
-    label_ja: str
-    label_en: str
-    fiscal_year: int | None
-    fiscal_year_ja: str
-    amount_yen: int
-    amount_ja: str
-    amount_en: str
-    supplementary: bool
-    from_preset: bool
-    source: SourceOut
-
-
-class RuleTextOut(Schema):
-    text: str
-    source: str
-
-
-class ProgramOut(ProgramSummaryOut):
-    summary_ja: str
-    summary_en: str
-    source: SourceOut
-    rules: dict[str, object]
-    rules_in_words: list[RuleTextOut]
-    goals: list[ElementOut]
-    themes: list[ElementOut]
-    topics: list[ElementOut]
-    projects: list[ElementOut]
-    elements: list[ElementOut]
-    figures: list[FigureOut]
-
-
-def _source(line: int | None, excerpt: str) -> SourceOut:
-    return SourceOut(document=SEED_SOURCE, line=line, excerpt=excerpt)
-
-
-def _summary(p: Program) -> dict[str, Any]:
-    return {
-        "code": p.code,
-        "kind": p.kind,
-        "name_ja": p.name_ja,
-        "name_en": p.name_en,
-        "short_name_ja": p.short_name_ja,
-        "short_name_en": p.short_name_en,
-        "owner": p.owner.code if p.owner else None,
-        "agencies": sorted(a.code for a in p.agencies.all()),
-    }
-
-
-def _element(e: ProgramElement, codes: dict[int, str]) -> ElementOut:
-    return ElementOut(
-        kind=e.kind,
-        code=e.code,
-        parent=codes.get(e.parent_id) if e.parent_id else None,
-        order=e.order,
-        title_ja=e.title_ja,
-        title_en=e.title_en,
-        body_ja=e.body_ja,
-        body_en=e.body_en,
-        attrs=e.attrs,
-        source=_source(e.seed_line, e.seed_text),
-    )
-
-
-def _figure(f: ProgramFigure) -> FigureOut:
-    return FigureOut(
-        kind=f.kind,
-        label_ja=f.label_ja,
-        label_en=f.label_en,
-        fiscal_year=f.fiscal_year,
-        fiscal_year_ja=format_fiscal_year(f.fiscal_year, "ja") if f.fiscal_year else "",
-        amount_yen=f.amount_yen,
-        amount_ja=format_yen(f.amount_yen, "ja"),
-        amount_en=format_yen(f.amount_yen, "en"),
-        supplementary=f.supplementary,
-        from_preset=f.from_preset,
-        source=_source(f.seed_line, f.seed_text or f.source_note),
-    )
-
-
-@router.get("/programs", response=list[ProgramSummaryOut], summary="All programs")
-def list_programs(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_summary(p) for p in public_programs()]
-
-
-@router.get(
-    "/programs/{code}",
-    response={200: ProgramOut, 404: ErrorOut},
-    summary="One program with its structure, rules and figures",
-)
-def get_program(request: HttpRequest, code: str) -> ProgramOut:
-    overview = program_overview(code)
-    p = overview.program
-    codes = {e.pk: e.code for e in overview.elements}
-    elements = [_element(e, codes) for e in overview.elements]
-    rules = program_rules(p.rules)
-    return ProgramOut(
-        **_summary(p),
-        summary_ja=p.summary_ja,
-        summary_en=p.summary_en,
-        source=_source(p.seed_line, p.seed_text),
-        rules={k: v for k, v in p.rules.items() if k in RULE_KEYS},
-        rules_in_words=[RuleTextOut(text=t, source=s) for t, s in describe_rules(rules)],
-        goals=[e for e in elements if e.kind == "goal"],
-        themes=[e for e in elements if e.kind == "theme"],
-        topics=[e for e in elements if e.kind == "topic"],
-        projects=[e for e in elements if e.kind == "project"],
-        elements=elements,
-        figures=[_figure(f) for f in overview.figures],
-    )
-
-
-class FigureIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: FigureKind
-    label_ja: str = Field(min_length=1, max_length=200)
-    label_en: str = Field("", max_length=200)
-    fiscal_year: int = Field(ge=1868, le=2200)
-    amount_yen: Yen
-    supplementary: bool = False
-    source_note: str = Field("", max_length=300, description="Where the figure comes from")
-
-
-@router.post(
-    "/programs/{code}/figures",
-    response={201: FigureOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
-    auth=api_auth,
-    summary="Record a budget or fund figure (agency staff of the program, command tower)",
-)
-def create_figure(request: HttpRequest, code: str, payload: FigureIn) -> Status:
-    program = get_object_or_404(Program, code=code)
-    if not request.user.has_perm("programs.record_figure", program):
-        deny(request, program)
-    figure = record_figure(program, actor=request.user, **payload.model_dump())
-    return Status(201, _figure(figure))
-
-
-# ---------------------------------------------------------------- calls for proposals
+from openrd.core.fiscal import to_tokyo
+from openrd.programs.api import router
+from openrd.programs.api.schemas import RuleTextOut
+from openrd.programs.models import Call, CallCriterion, CallDocument, Program
+from openrd.programs.queries import CallFilters, effective_rules, public_calls, visible_call
+from openrd.programs.rules import call_phase, describe_rules, rules_as_dict
+from openrd.programs.services import CallRefused, close_call, create_call, open_call
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", examples=["sbir-2023-01"])]
 FiscalYear = Annotated[int, Field(ge=1868, le=2200, description="Fiscal year, e.g. 2023")]
@@ -351,6 +151,7 @@ class CallQuery(Schema):
     "/calls",
     response={200: list[CallSummaryOut], 422: ValidationErrorOut},
     summary="Open and closed calls for proposals",
+    operation_id="openrd_programs_api_list_calls",
 )
 def list_calls(request: HttpRequest, filters: Query[CallQuery]) -> list[dict[str, Any]]:
     chosen = CallFilters(
@@ -368,6 +169,7 @@ def list_calls(request: HttpRequest, filters: Query[CallQuery]) -> list[dict[str
     response={200: CallOut, 404: ErrorOut},
     summary="One call with its budget years, eligibility, documents and review criteria",
     description="A draft call is visible only to those who manage it (signed in with a session).",
+    operation_id="openrd_programs_api_get_call",
 )
 def get_call(request: HttpRequest, id: int) -> CallOut:
     return _call_out(visible_call(request.user, id, request=request))
@@ -467,6 +269,7 @@ def _resolve(payload: CallIn) -> dict[str, Any]:
     response={201: CallOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=api_auth,
     summary="Draft a call (staff of the agency running it, command tower)",
+    operation_id="openrd_programs_api_post_call",
 )
 def post_call(request: HttpRequest, payload: CallIn) -> Status:
     resolved = _resolve(payload)
@@ -506,6 +309,7 @@ def _managed_call(request: HttpRequest, call_id: int) -> Call:
     response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut},
     auth=api_auth,
     summary="Open a draft call (staff of the agency running it, command tower)",
+    operation_id="openrd_programs_api_post_open_call",
 )
 def post_open_call(request: HttpRequest, id: int) -> Status:
     call = _managed_call(request, id)
@@ -521,6 +325,7 @@ def post_open_call(request: HttpRequest, id: int) -> Status:
     response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut},
     auth=api_auth,
     summary="Close an open call (staff of the agency running it, command tower)",
+    operation_id="openrd_programs_api_post_close_call",
 )
 def post_close_call(request: HttpRequest, id: int) -> Status:
     call = _managed_call(request, id)

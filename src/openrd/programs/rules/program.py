@@ -1,0 +1,220 @@
+"""The program's own rules: the preset's [rules] table, read into a typed value,
+and the pure checks and descriptions of it."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from openrd.accounts.models import OrganisationKind
+from openrd.core.decisions import Decision, Reason
+from openrd.core.i18n import current_lang
+
+SEED_SOURCE = "「統合イノベーション戦略2023」について（内閣府, 2023-09-14）"
+
+RULE_KEYS = {
+    "max_duration_years", "eligible_org_kinds", "sme_required", "max_years_since_founding",
+    "founding_limit_in_principle", "matching_funds_required", "phases", "stage_gates",
+    "exit_strategy_required", "sources",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    seed_line: int
+    seed_text: str
+
+    def cite(self) -> str:
+        return _("%(document)s, line %(line)d: “%(excerpt)s”") % {
+            "document": SEED_SOURCE,
+            "line": self.seed_line,
+            "excerpt": self.seed_text,
+        }
+
+
+@dataclass(frozen=True)
+class CallTermsSource:
+    """A rule a call sets itself: its source is the call's own terms (公募要領),
+    not the seed that describes the program."""
+
+    call_code: str = ""
+
+    def cite(self) -> str:
+        if self.call_code:
+            return _("Call guidelines of %(code)s") % {"code": self.call_code}
+        return _("Call guidelines")
+
+
+@dataclass(frozen=True)
+class ProgramRules:
+    max_duration_years: int | None = None
+    eligible_org_kinds: tuple[str, ...] = ()
+    sme_required: bool = False
+    max_years_since_founding: int | None = None
+    founding_limit_in_principle: bool = False
+    matching_funds_required: bool = False
+    phases: tuple[str, ...] = ()
+    stage_gates: bool = False
+    exit_strategy_required: bool = False
+    sources: dict[str, RuleSource | CallTermsSource] = field(default_factory=dict)
+
+    def cite(self, key: str) -> str:
+        source = self.sources.get(key)
+        return source.cite() if source else SEED_SOURCE
+
+
+def program_rules(data: dict[str, Any]) -> ProgramRules:
+    """Read a preset's [rules] table; unknown keys are an error, not ignored."""
+    unknown = sorted(set(data) - RULE_KEYS)
+    if unknown:
+        raise ValueError(f"unknown rule key(s): {', '.join(unknown)}")
+    sources: dict[str, RuleSource | CallTermsSource] = {
+        key: RuleSource(seed_line=int(s["seed_line"]), seed_text=str(s["seed_text"]))
+        for key, s in data.get("sources", {}).items()
+    }
+    unknown_sources = sorted(set(sources) - RULE_KEYS)
+    if unknown_sources:
+        raise ValueError(f"source given for unknown rule(s): {', '.join(unknown_sources)}")
+    return ProgramRules(
+        max_duration_years=data.get("max_duration_years"),
+        eligible_org_kinds=tuple(data.get("eligible_org_kinds", ())),
+        sme_required=bool(data.get("sme_required", False)),
+        max_years_since_founding=data.get("max_years_since_founding"),
+        founding_limit_in_principle=bool(data.get("founding_limit_in_principle", False)),
+        matching_funds_required=bool(data.get("matching_funds_required", False)),
+        phases=tuple(data.get("phases", ())),
+        stage_gates=bool(data.get("stage_gates", False)),
+        exit_strategy_required=bool(data.get("exit_strategy_required", False)),
+        sources=sources,
+    )
+
+
+@dataclass(frozen=True)
+class ApplicantFacts:
+    """What the rules need to know about the applying organisation."""
+
+    org_kind: str
+    is_sme: bool | None = None
+    founded_on: date | None = None
+
+
+def add_years(d: date, years: int) -> date:
+    """Same month and day ``years`` later; 29 February becomes 28 February."""
+    year = d.year + years
+    day = min(d.day, calendar.monthrange(year, d.month)[1])
+    return d.replace(year=year, day=day)
+
+
+def check_applicant(rules: ProgramRules, applicant: ApplicantFacts, *, on: date) -> Decision:
+    """Every applicant rule of the program, evaluated on the day ``on``
+    (the day the call opens): all failing reasons at once."""
+    reasons: list[Reason | None] = []
+    if rules.eligible_org_kinds and applicant.org_kind not in rules.eligible_org_kinds:
+        reasons.append(
+            Reason(
+                "program.org_kind_not_eligible",
+                _("Organisations of this kind cannot apply to this program."),
+                rules.cite("eligible_org_kinds"),
+            )
+        )
+    if rules.sme_required and applicant.is_sme is not True:
+        reasons.append(
+            Reason(
+                "sbir.not_sme",
+                _("Only small and medium-sized enterprises can apply."),
+                rules.cite("sme_required"),
+            )
+        )
+    limit = rules.max_years_since_founding
+    if limit is not None:
+        if applicant.founded_on is None:
+            reasons.append(
+                Reason(
+                    "sbir.founding_date_missing",
+                    _("The organisation's founding date is required."),
+                    rules.cite("max_years_since_founding"),
+                )
+            )
+        elif on > add_years(applicant.founded_on, limit):
+            reasons.append(
+                Reason(
+                    "sbir.founded_over_15_years" if limit == 15 else "program.founded_too_long_ago",
+                    _(
+                        "The organisation was founded more than %(years)d years before the call "
+                        "opened."
+                    )
+                    % {"years": limit},
+                    rules.cite("max_years_since_founding"),
+                )
+            )
+    return Decision.of(*reasons)
+
+
+def check_duration(rules: ProgramRules, years: int) -> Decision:
+    if rules.max_duration_years is not None and years > rules.max_duration_years:
+        return Decision.of(
+            Reason(
+                "program.duration_too_long",
+                _("Support lasts at most %(years)d years.") % {"years": rules.max_duration_years},
+                rules.cite("max_duration_years"),
+            )
+        )
+    return Decision()
+
+
+def describe_rules(rules: ProgramRules) -> list[tuple[str, str]]:
+    """The rules in plain words for the program page, each with its source."""
+    lines: list[tuple[str, str]] = []
+    if rules.eligible_org_kinds:
+        separator = ", " if current_lang() == "en" else "、"
+        kinds = separator.join(str(OrganisationKind(k).label) for k in rules.eligible_org_kinds)
+        lines.append((_("Who can apply: %(kinds)s.") % {"kinds": kinds},
+                      rules.cite("eligible_org_kinds")))  # fmt: skip
+    if rules.max_duration_years is not None:
+        lines.append(
+            (
+                _("Support lasts up to %(years)d years.") % {"years": rules.max_duration_years},
+                rules.cite("max_duration_years"),
+            )
+        )
+    if rules.sme_required:
+        lines.append(
+            (
+                _("Applicants must be small and medium-sized enterprises."),
+                rules.cite("sme_required"),
+            )
+        )
+    if rules.max_years_since_founding is not None:
+        text = _("Applicants must have been founded within %(years)d years.") % {
+            "years": rules.max_years_since_founding
+        }
+        if rules.founding_limit_in_principle:
+            text += " " + _("(In principle; exceptions are set per call.)")
+        lines.append((text, rules.cite("max_years_since_founding")))
+    if rules.matching_funds_required:
+        lines.append(
+            (_("Industry contributes matching funds."), rules.cite("matching_funds_required"))
+        )
+    if rules.phases:
+        lines.append(
+            (
+                _("Selection is staged in %(count)d phases.") % {"count": len(rules.phases)},
+                rules.cite("phases"),
+            )
+        )
+    if rules.stage_gates:
+        lines.append(
+            (_("Projects pass stage-gate evaluations to continue."), rules.cite("stage_gates"))
+        )
+    if rules.exit_strategy_required:
+        lines.append(
+            (
+                _("Each project sets an exit strategy for after the program."),
+                rules.cite("exit_strategy_required"),
+            )
+        )
+    return lines

@@ -1,35 +1,24 @@
-"""Research-integrity disclosure as data: typed entries, their checks and their diff.
-
-Pure: plain values in, field errors, ``Decision`` or changes out; no ORM. The
-service turns raw input (an API body, a submitted form) into a ``Disclosure``
-with :func:`parse_disclosure`, refuses it when :func:`validate_disclosure`
-finds anything, and stores it with :meth:`Disclosure.to_json`.
-"""
+"""Reading raw input into a disclosure and checking it, field by field."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from openrd.core.decisions import Decision, Reason
 from openrd.core.money import MAX_YEN, YenError, validate_yen
-
-# The e-Rad disclosure and the pledge both rest on this revision of the guideline.
-GUIDELINE_SOURCE = "競争的研究費の適正な執行に関する指針（2021年12月17日改正）"
-POLICY_SOURCE = (
-    "研究活動の国際化、オープン化に伴う新たなリスクに対する研究インテグリティの確保に係る"
-    "対応方針について（2021年4月27日）"
+from openrd.integrity.rules.entries import (
+    FUNDING_STATUSES,
+    POSITION_KINDS,
+    Disclosure,
+    Funding,
+    Position,
 )
-# Stored with each pledge, so a later change of wording never rewrites what was pledged.
-PLEDGE_TEXT_VERSION = "2021-12-17"
 
-FUNDING_STATUSES = ("current", "pending")
-POSITION_KINDS = ("primary", "concurrent", "visiting", "advisory")
 MAX_TEXT = 300
 MAX_ENTRIES = 200
 
@@ -38,88 +27,6 @@ _COUNTRY_RE = re.compile(r"[A-Z]{2}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TRUE = {"on", "true", "1", "yes"}
 _FALSE = {"", "off", "false", "0", "no"}
-
-
-def pledge_text() -> str:
-    """The pledge the person ticks, in the active language."""
-    return _(
-        "I pledge that I have properly reported the above information on my research "
-        "funding, positions and other matters to my institution."
-    )
-
-
-@dataclass(frozen=True)
-class Funding:
-    """Research funding received or applied for, on this platform or outside it, in Japan
-    or abroad. Under a non-disclosure agreement (``nda``) only the effort is given."""
-
-    key: str
-    status: str = "current"
-    program: str = ""
-    title: str = ""
-    funder: str = ""
-    country: str = "JP"
-    start: date | None = None
-    end: date | None = None
-    amount_yen: int | None = None
-    effort_percent: int = 0
-    nda: bool = False
-    on_platform: bool = False
-
-
-@dataclass(frozen=True)
-class Position:
-    """A position held: the main one and every concurrent, visiting or advisory one,
-    paid or unpaid, in Japan or abroad."""
-
-    key: str
-    organisation: str = ""
-    country: str = "JP"
-    title: str = ""
-    kind: str = "primary"
-    paid: bool = True
-    start: date | None = None
-    end: date | None = None
-
-
-FUNDING_FIELDS = tuple(f.name for f in fields(Funding))
-POSITION_FIELDS = tuple(f.name for f in fields(Position))
-_DATE_FIELDS = {"start", "end"}
-
-
-def _entry_to_json(entry: Funding | Position) -> dict[str, Any]:
-    return {
-        name: value.isoformat() if isinstance(value, date) else value
-        for name, value in asdict(entry).items()
-    }
-
-
-def _entry_from_json[E: (Funding, Position)](cls: type[E], data: dict[str, Any]) -> E:
-    values: dict[str, Any] = {
-        name: date.fromisoformat(value) if name in _DATE_FIELDS and value else value
-        for name, value in data.items()
-    }
-    return cls(**values)
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    fundings: tuple[Funding, ...] = ()
-    positions: tuple[Position, ...] = ()
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Disclosure:
-        """Read what :meth:`to_json` stored (already validated, so no checks here)."""
-        return cls(
-            fundings=tuple(_entry_from_json(Funding, f) for f in data.get("fundings", ())),
-            positions=tuple(_entry_from_json(Position, p) for p in data.get("positions", ())),
-        )
-
-    def to_json(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "fundings": [_entry_to_json(f) for f in self.fundings],
-            "positions": [_entry_to_json(p) for p in self.positions],
-        }
 
 
 @dataclass(frozen=True)
@@ -401,101 +308,3 @@ def validate_disclosure(d: Disclosure) -> list[FieldError]:
                          "exceed 100%%.") % {"total": total})
         )  # fmt: skip
     return errors
-
-
-# ---------- Completeness before a submission ----------
-
-
-@dataclass(frozen=True)
-class DisclosureFacts:
-    """What :func:`check_disclosure_complete` needs to know about a person's disclosure."""
-
-    has_version: bool
-    pledged: bool
-
-
-def check_disclosure_complete(facts: DisclosureFacts) -> Decision:
-    """A proposal may be submitted only with a disclosure whose latest version is pledged."""
-    if not facts.has_version:
-        return Decision.of(
-            Reason(
-                "integrity.disclosure_missing",
-                _("Disclose your research funding and positions before submitting."),
-                GUIDELINE_SOURCE,
-            )
-        )
-    if not facts.pledged:
-        return Decision.of(
-            Reason(
-                "integrity.pledge_missing",
-                _(
-                    "Pledge that your latest disclosure has been reported to your institution "
-                    "before submitting."
-                ),
-                GUIDELINE_SOURCE,
-            )
-        )
-    return Decision()
-
-
-# ---------- Differences between versions ----------
-
-
-@dataclass(frozen=True)
-class Change:
-    """One entry added, removed or changed between two versions.
-
-    ``field_changes`` lists ``(field, old, new)`` for a changed entry only; an added
-    or removed entry is described by ``label`` and the entry itself.
-    """
-
-    section: str  # "funding" or "position"
-    key: str
-    kind: str  # "added", "removed" or "changed"
-    field_changes: tuple[tuple[str, Any, Any], ...]
-    label: str
-
-
-def entry_label(entry: Funding | Position) -> str:
-    """A short name for an entry, never revealing what a non-disclosure agreement withholds."""
-    if isinstance(entry, Funding):
-        if entry.nda:
-            return entry.funder or _("Funding under a non-disclosure agreement")
-        return entry.title or entry.program or entry.funder
-    parts = [entry.organisation, entry.title]
-    return " — ".join(p for p in parts if p)
-
-
-def _diff_section(
-    section: str,
-    old: tuple[Funding, ...] | tuple[Position, ...],
-    new: tuple[Funding, ...] | tuple[Position, ...],
-) -> list[Change]:
-    old_by_key: dict[str, Funding | Position] = {e.key: e for e in old}
-    new_keys = {e.key for e in new}
-    changes = []
-    for entry in new:
-        before = old_by_key.get(entry.key)
-        if before is None:
-            changes.append(Change(section, entry.key, "added", (), entry_label(entry)))
-            continue
-        field_changes = tuple(
-            (name, getattr(before, name), getattr(entry, name))
-            for name in (f.name for f in fields(entry))
-            if name != "key" and getattr(before, name) != getattr(entry, name)
-        )
-        if field_changes:
-            changes.append(Change(section, entry.key, "changed", field_changes, entry_label(entry)))
-    changes.extend(
-        Change(section, e.key, "removed", (), entry_label(e)) for e in old if e.key not in new_keys
-    )
-    return changes
-
-
-def diff_disclosures(old: Disclosure | None, new: Disclosure) -> list[Change]:
-    """What changed from ``old`` to ``new``, matched by entry key: funding first, then
-    positions; within each, in the new order, removed entries last."""
-    old = old or Disclosure()
-    return _diff_section("funding", old.fundings, new.fundings) + _diff_section(
-        "position", old.positions, new.positions
-    )

@@ -21,14 +21,12 @@ from openrd.core.api_types import Yen
 from openrd.programs.models import Call
 from openrd.proposals import services
 from openrd.proposals.downloads import file_response
-from openrd.proposals.presenters import proposal_dict
+from openrd.proposals.presenters import proposal_dict, proposal_summary
 from openrd.proposals.queries import (
     OWNER,
     ProposalAccess,
-    agency_proposals,
-    institution_proposals,
-    owned_proposals,
     proposal_access,
+    visible_accesses,
 )
 
 router = Router(tags=["proposals"], auth=api_auth)
@@ -161,17 +159,26 @@ def _owner_access(request: HttpRequest, pk: int, perm: str) -> ProposalAccess:
     return access
 
 
-@router.get("/proposals", response=list[ProposalOut], summary="Proposals the user may see")
+class ProposalSummaryOut(Schema):
+    id: int
+    view: str
+    call_id: int
+    call_code: str
+    status: str
+    title_ja: str
+    title_en: str
+    institution: str
+    latest_version: int | None
+    endorsement: str | None
+
+
+@router.get(
+    "/proposals",
+    response=list[ProposalSummaryOut],
+    summary="Proposals the user may see (summaries; GET /proposals/{id} for one in full)",
+)
 def list_proposals(request: HttpRequest) -> list[dict[str, Any]]:
-    seen: dict[int, ProposalAccess] = {}
-    for mode, qs in (
-        ("agency", agency_proposals),
-        ("institution", institution_proposals),
-        (OWNER, owned_proposals),
-    ):
-        for p in qs(request.user):
-            seen[p.pk] = ProposalAccess(p, mode)
-    return [proposal_dict(a) for a in seen.values()]
+    return [proposal_summary(access) for access in visible_accesses(request.user)]
 
 
 @router.post(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from openrd.core.access import get_visible_or_404
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
@@ -87,3 +87,18 @@ def visible_file_digests(access: ProposalAccess) -> set[str]:
     if access.mode == OWNER:
         digests |= set(access.proposal.attachments.values_list("file__sha256", flat=True))
     return digests
+
+
+def visible_accesses(user: Any) -> list[ProposalAccess]:
+    """Every proposal the user may see, each in the most direct view the user has
+    (owner over institution over agency), with versions prefetched for listing."""
+    versions = Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number"))
+    seen: dict[int, ProposalAccess] = {}
+    for mode, visible in (
+        (AGENCY, agency_proposals),
+        (INSTITUTION, institution_proposals),
+        (OWNER, owned_proposals),
+    ):
+        for proposal in visible(user).prefetch_related(versions):
+            seen[proposal.pk] = ProposalAccess(proposal, mode)
+    return list(seen.values())

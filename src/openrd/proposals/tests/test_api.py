@@ -166,3 +166,40 @@ def test_the_public_and_strangers_cannot_create_or_read(client, world):
         ).status_code
         == 404
     )
+
+
+def test_proposal_list_costs_the_same_queries_for_one_or_three(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = call_json(client, "get", "/api/v1/proposals", world.applicant)
+        assert response.status_code == 200
+        return len(ctx), len(response.json())
+
+    create(client, world)
+    one = count()
+    create(client, world)
+    create(client, world)
+    three = count()
+    assert (one[1], three[1]) == (1, 3)
+    assert one[0] == three[0]
+
+
+def test_proposal_list_shows_the_officer_the_submitted_title_not_the_draft(client, world):
+    pk = create(client, world)["id"]
+    attach(client, world, pk)
+    call_json(client, "post", f"/api/v1/proposals/{pk}/submit", world.applicant)
+    rev = call_json(client, "get", f"/api/v1/proposals/{pk}", world.applicant).json()["revision"]
+    call_json(
+        client,
+        "patch",
+        f"/api/v1/proposals/{pk}",
+        world.applicant,
+        {"revision": rev, "title_ja": "提出後の下書き"},
+    )
+    items = call_json(client, "get", "/api/v1/proposals", world.officer).json()
+    assert [(i["view"], i["title_ja"], i["latest_version"]) for i in items] == [
+        ("institution", "量子センサの実証", 1)
+    ]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from openrd.accounts.api import router as accounts_router
 from openrd.core.api_errors import localized_errors
@@ -37,6 +37,20 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         {"detail": _("The request has errors."), "errors": localized_errors(exc.errors)},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own 400 means a body that does not parse as JSON: answered like any
+    other bad input (422, field-level, translated); other statuses pass through."""
+    if exc.status_code == 400:
+        error = {"loc": ["body"], "type": "json_invalid"}
+        return api.create_response(
+            request,
+            {"detail": _("The request has errors."), "errors": localized_errors([error])},
+            status=422,
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(DjangoValidationError)

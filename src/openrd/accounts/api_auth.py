@@ -20,5 +20,6 @@ class TokenAuth(HttpBearer):
         return user
 
 
-# Session first for browsers; a request with a bearer token but no session falls through.
-api_auth = [SessionAuth(), TokenAuth()]
+# Token first: a request that carries a bearer token is judged by it alone, even if
+# it also carries a (stale) session cookie; browsers fall through to the session.
+api_auth = [TokenAuth(), SessionAuth()]

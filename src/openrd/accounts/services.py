@@ -229,6 +229,8 @@ def update_profile(user: User, *, actor: User, **fields: Any) -> User:
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     fields = _normalized_identifiers(fields)
+    # A name sent as null clears it; names are never NULL in the database.
+    fields = {k: ("" if v is None and k.startswith("name_") else v) for k, v in fields.items()}
     before = audit.snapshot(user, PROFILE_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)

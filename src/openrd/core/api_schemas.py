@@ -30,7 +30,9 @@ class ReasonOut(Schema):
 
 
 class RefusalOut(Schema):
-    """A rule refused the request: every reason at once."""
+    """A rule refused the request: every reason at once. When the request itself was
+    malformed (a path or body that does not parse) ``errors`` names the fields instead."""
 
     detail: str
-    reasons: list[ReasonOut]
+    reasons: list[ReasonOut] = []
+    errors: list[FieldErrorOut] = []

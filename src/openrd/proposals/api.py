@@ -202,7 +202,10 @@ def create_proposal(request: HttpRequest, payload: ProposalCreate) -> Status:
     return Status(201, proposal_dict(ProposalAccess(proposal, OWNER)))
 
 
-@router.get("/proposals/{pk}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/proposals/{pk}",
+    response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
 def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     return proposal_dict(proposal_access(request.user, pk, request=request))
 
@@ -270,7 +273,10 @@ def attach(
     )
 
 
-@router.get("/proposals/{pk}/files/{sha256}", response={200: None, 401: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/proposals/{pk}/files/{sha256}",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
 def download(request: HttpRequest, pk: int, sha256: str) -> FileResponse:
     return file_response(request, pk, sha256)
 

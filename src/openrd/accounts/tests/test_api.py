@@ -132,3 +132,33 @@ def test_duplicate_organisation_code_is_a_409(client):
     admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
     response = _post_org(client, ORG | {"code": "jst"}, admin)
     assert response.status_code == 409
+
+
+def test_patch_me_with_null_names_clears_them_instead_of_failing(client):
+    user = UserFactory(name_ja="名前", name_en="Name")
+    response = _patch(client, {"name_ja": None, "name_en": None}, **_bearer(user))
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert (user.name_ja, user.name_en) == ("", "")
+
+
+def test_a_body_that_is_not_json_is_a_422_in_the_users_language(client):
+    user = UserFactory()
+    response = client.patch(
+        "/api/v1/me",
+        b"{not json",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **_bearer(user),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["msg"] == "The request body is not valid JSON."
+
+
+def test_a_bearer_token_wins_over_a_stale_session_cookie(client):
+    user = UserFactory(username="token-user")
+    client.cookies["sessionid"] = "stale-or-forged"
+    response = client.patch(
+        "/api/v1/me", json.dumps({"name_en": "X"}), content_type="application/json", **_bearer(user)
+    )
+    assert response.status_code == 200

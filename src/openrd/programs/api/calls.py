@@ -166,7 +166,7 @@ def list_calls(request: HttpRequest, filters: Query[CallQuery]) -> list[dict[str
 
 @router.get(
     "/calls/{id}",
-    response={200: CallOut, 404: ErrorOut},
+    response={200: CallOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="One call with its budget years, eligibility, documents and review criteria",
     description="A draft call is visible only to those who manage it (signed in with a session).",
     operation_id="openrd_programs_api_get_call",
@@ -306,7 +306,7 @@ def _managed_call(request: HttpRequest, call_id: int) -> Call:
 
 @router.post(
     "/calls/{id}/open",
-    response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut},
+    response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut, 422: ValidationErrorOut},
     auth=api_auth,
     summary="Open a draft call (staff of the agency running it, command tower)",
     operation_id="openrd_programs_api_post_open_call",
@@ -322,7 +322,7 @@ def post_open_call(request: HttpRequest, id: int) -> Status:
 
 @router.post(
     "/calls/{id}/close",
-    response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut},
+    response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut, 422: ValidationErrorOut},
     auth=api_auth,
     summary="Close an open call (staff of the agency running it, command tower)",
     operation_id="openrd_programs_api_post_close_call",

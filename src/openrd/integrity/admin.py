@@ -1,13 +1,11 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from openrd.core.admin import ReadOnlyAdmin
 from openrd.integrity.models import DisclosureVersion
 
 
 @admin.register(DisclosureVersion)
-class DisclosureVersionAdmin(admin.ModelAdmin):
+class DisclosureVersionAdmin(ReadOnlyAdmin):
     """Read-only: versions are evidence and change only through the services."""
 
     list_display = ["person", "number", "created_at", "created_by", "pledged_at"]
@@ -17,12 +15,3 @@ class DisclosureVersionAdmin(admin.ModelAdmin):
         "person", "number", "created_at", "created_by", "fundings", "positions", "pledged_at",
         "pledge_text_version",
     ]  # fmt: skip
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -141,3 +141,14 @@ def test_a_non_pdf_upload_is_refused_on_the_page(client, editing):
     )
     assert response.status_code == 422
     assert "添付できるのはPDFファイルのみです。" in response.content.decode()
+
+
+def test_staff_read_proposals_in_the_admin_but_cannot_change_them(client, editing):
+    from openrd.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/ja/admin/proposals/proposal/").status_code == 200
+    assert client.get("/ja/admin/proposals/proposal/add/").status_code == 403
+    page = client.get(f"/ja/admin/proposals/proposal/{editing.pk}/change/")
+    assert page.status_code == 200
+    assert 'type="submit" value="保存"' not in page.content.decode()

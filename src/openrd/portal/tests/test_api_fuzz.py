@@ -18,7 +18,22 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def bearer(loaded_programs):
+def _keep_test_connection():
+    """Calling the WSGI application directly fires request_finished, which would
+    close the connection holding the test's transaction (Django's test client
+    disconnects the same handler for the same reason)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(loaded_programs, _keep_test_connection):
     from openrd.accounts.models import Role
     from openrd.accounts.services import issue_api_token
     from openrd.accounts.tests.factories import UserFactory

@@ -10,6 +10,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from openrd.accounts.api import router as accounts_router
 from openrd.core.api_errors import localized_errors
+from openrd.core.api_parser import SafeJsonParser
+from openrd.core.text_safety import UnsafeText
 from openrd.integrity.api import router as integrity_router
 from openrd.programs.api import router as programs_router
 from openrd.proposals.api import router as proposals_router
@@ -23,6 +25,7 @@ api = NinjaAPI(
         "bearer token. Set Accept-Language: ja or en for messages."
     ),
     urls_namespace="api-v1",
+    parser=SafeJsonParser(),
 )
 api.add_router("/", programs_router)
 api.add_router("/", accounts_router)
@@ -44,7 +47,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own 400 means a body that does not parse as JSON: answered like any
     other bad input (422, field-level, translated); other statuses pass through."""
     if exc.status_code == 400:
-        error = {"loc": ["body"], "type": "json_invalid"}
+        cause = exc.__cause__
+        if isinstance(cause, UnsafeText):
+            error: dict[str, object] = {"loc": cause.loc, "type": "string_unicode"}
+        else:
+            error = {"loc": ["body"], "type": "json_invalid"}
         return api.create_response(
             request,
             {"detail": _("The request has errors."), "errors": localized_errors([error])},

@@ -40,6 +40,7 @@ def _message(error: dict[str, Any]) -> str:
         "enum": _("Choose one of the allowed values."),
         "literal_error": _("Choose one of the allowed values."),
         "json_invalid": _("The request body is not valid JSON."),
+        "string_unicode": _("Remove control characters (such as NUL) from this text."),
         "model_attributes_type": _("The request body must be a JSON object."),
         "dict_type": _("The request body must be a JSON object."),
     }

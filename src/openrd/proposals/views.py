@@ -46,8 +46,10 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def proposal_new(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("call") or request.GET.get("call") or ""
+    # A call number that is not a number is simply no call: 404, not a crash.
     call = get_object_or_404(
-        Call.objects.exclude(status="draft"), pk=request.POST.get("call") or request.GET.get("call")
+        Call.objects.exclude(status="draft"), pk=int(raw) if raw.isdigit() else 0
     )
     if not request.user.has_perm("proposals.create_proposal"):
         deny(request, call, what="new proposal")

@@ -46,6 +46,8 @@ def bearer(loaded_programs, _keep_test_connection):
 @settings(
     max_examples=10,
     deadline=None,
+    # The same examples on every run and on both databases: a failure is reproducible.
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @pytest.mark.django_db

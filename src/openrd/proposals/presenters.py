@@ -38,6 +38,18 @@ def version_dict(version: ProposalVersion, *, with_diff: bool) -> dict[str, Any]
     return out
 
 
+def _identity(access: ProposalAccess) -> dict[str, Any]:
+    """The fields every view of a proposal starts with, in the full form and in lists."""
+    p = access.proposal
+    return {
+        "id": p.pk,
+        "view": access.mode,
+        "call_id": p.call_id,
+        "call_code": p.call.code,
+        "status": p.status,
+    }
+
+
 def proposal_dict(access: ProposalAccess) -> dict[str, Any]:
     """Owners see the working copy; others see the latest version they may see."""
     p = access.proposal
@@ -49,11 +61,7 @@ def proposal_dict(access: ProposalAccess) -> dict[str, Any]:
         content = versions[0].content
         revision = None
     return {
-        "id": p.pk,
-        "view": access.mode,
-        "call_id": p.call_id,
-        "call_code": p.call.code,
-        "status": p.status,
+        **_identity(access),
         "revision": revision,
         "applicant": {"name_ja": p.applicant.name_ja, "name_en": p.applicant.name_en},
         **{
@@ -91,11 +99,7 @@ def proposal_summary(access: ProposalAccess) -> dict[str, Any]:
     else:
         title_ja, title_en = latest.content["title_ja"], latest.content["title_en"]
     return {
-        "id": p.pk,
-        "view": access.mode,
-        "call_id": p.call_id,
-        "call_code": p.call.code,
-        "status": p.status,
+        **_identity(access),
         "title_ja": title_ja,
         "title_en": title_en,
         "institution": p.institution.code,

@@ -143,7 +143,11 @@ def _owned(request: HttpRequest, pk: int) -> ProposalAccess:
 @require_POST
 def proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the editor (also the autosave target: htmx gets a small status fragment)."""
-    access = _owned(request, pk)
+    return _save(request, _owned(request, pk))
+
+
+def _save(request: HttpRequest, access: ProposalAccess) -> HttpResponse:
+    pk = access.proposal.pk
     form = _editor_form(access.proposal, request.POST)
     fragment = "proposals/_autosave_status.html" if request.headers.get("HX-Request") else None
     if form.is_valid():
@@ -198,10 +202,10 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     access = _owned(request, pk)
     if "revision" in request.POST:
         # "Save and submit": the editor's text is saved first, so nothing typed is lost.
-        saved = proposal_save(request, pk)
+        saved = _save(request, access)
         if saved.status_code != 302:
             return saved
-        access = _owned(request, pk)
+        access.proposal.refresh_from_db()
     key = request.POST.get("submission_key", "")[:100] or uuid.uuid4().hex
     try:
         version = services.submit_proposal(

@@ -20,41 +20,38 @@ def _pending_version(proposal: Proposal) -> ProposalVersion:
     return version
 
 
+def _answer(
+    proposal: Proposal, *, actor: User, endorsement: Endorsement, comment: str = ""
+) -> ProposalVersion:
+    """Record the institution's answer on the latest pending version, in one place."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    version = _pending_version(proposal)
+    version.endorsement = endorsement
+    version.endorsed_by, version.endorsed_at = actor, timezone.now()
+    version.return_comment = comment
+    version.save(update_fields=["endorsement", "endorsed_by", "endorsed_at", "return_comment"])
+    proposal.status = (
+        ProposalStatus.ENDORSED if endorsement == Endorsement.ENDORSED else ProposalStatus.RETURNED
+    )
+    proposal.save(update_fields=["status", "updated_at"])
+    after: dict[str, object] = {"version": version.number}
+    if comment:
+        after["comment"] = comment
+    audit.record(f"proposals.proposal.{endorsement}", actor=actor, obj=proposal, after=after)
+    return version
+
+
 @transaction.atomic
 def endorse_proposal(proposal: Proposal, *, actor: User) -> ProposalVersion:
     """The institution vouches for the latest submitted version; the agency then sees it."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    version = _pending_version(proposal)
-    version.endorsement = Endorsement.ENDORSED
-    version.endorsed_by, version.endorsed_at = actor, timezone.now()
-    version.save(update_fields=["endorsement", "endorsed_by", "endorsed_at"])
-    proposal.status = ProposalStatus.ENDORSED
-    proposal.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "proposals.proposal.endorsed", actor=actor, obj=proposal, after={"version": version.number}
-    )
-    return version
+    return _answer(proposal, actor=actor, endorsement=Endorsement.ENDORSED)
 
 
 @transaction.atomic
 def return_proposal(proposal: Proposal, *, actor: User, comment: str) -> ProposalVersion:
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the proposal is returned.")})
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    version = _pending_version(proposal)
-    version.endorsement = Endorsement.RETURNED
-    version.endorsed_by, version.endorsed_at = actor, timezone.now()
-    version.return_comment = comment.strip()
-    version.save(update_fields=["endorsement", "endorsed_by", "endorsed_at", "return_comment"])
-    proposal.status = ProposalStatus.RETURNED
-    proposal.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "proposals.proposal.returned",
-        actor=actor,
-        obj=proposal,
-        after={"version": version.number, "comment": version.return_comment},
-    )
-    return version
+    return _answer(proposal, actor=actor, endorsement=Endorsement.RETURNED, comment=comment.strip())
 
 
 @transaction.atomic

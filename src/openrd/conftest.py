@@ -16,6 +16,44 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _sqlite_flush_lifts_the_audit_delete_trigger() -> Iterator[None]:
+    # Between transactional tests Django empties SQLite tables with DELETE,
+    # which the audit log's DELETE trigger refuses. The flush, and only the
+    # flush, drops that trigger and recreates it in the same transaction, so
+    # every test still runs against the guarded table (PostgreSQL flushes with
+    # TRUNCATE, which row triggers do not see).
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    triggers = importlib.import_module("openrd.core.migrations.0005_audit_chain_constraints")
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, style, tables, **kwargs)
+        if "core_auditentry" not in tables:
+            return statements
+        return [triggers.SQLITE_DROP_NO_DELETE, *statements, triggers.SQLITE_NO_DELETE]
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The cache remembers recent "access denied" entries (openrd.core.access);
+    # ids repeat between tests, so each test starts with an empty cache.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_persistent_connections() -> None:
     # A persistent connection of the live server's thread would block dropping
     # the PostgreSQL test database at the end of the run.

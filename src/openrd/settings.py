@@ -7,10 +7,12 @@ and a deployment (see docs/adr/0003-configuration-from-environment.md).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A rule's refusal (core.refusals.Refused) raised by any page: one answer, 409.
+    "openrd.core.refusals.RefusedMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,14 +147,42 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: five failures for one user name from one address lock that
-# pair for 15 minutes; the lock-out page says so in the user's language.
+# Login throttling (docs/adr/0013-login-throttling-and-client-address.md):
+# five failures for one user name from one address, or twenty failures from one
+# address whatever the user names (password spraying), lock that address (for
+# that user name, or for all) for 15 minutes, doubling with each further
+# lock-out of the address within a day, up to a day. Another address is not
+# affected, so an attacker cannot lock a researcher out everywhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("OPENRD_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+OPENRD_LOGIN_ADDRESS_FAILURE_LIMIT = max(
+    AXES_FAILURE_LIMIT, int(os.environ.get("OPENRD_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+)
+OPENRD_LOGIN_COOLOFF_MINUTES = int(os.environ.get("OPENRD_LOGIN_COOLOFF_MINUTES", "15"))
+OPENRD_LOGIN_MAX_COOLOFF_HOURS = 24
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "openrd.accounts.throttling.LoginThrottleHandler"
+AXES_COOLOFF_TIME = "openrd.accounts.throttling.cool_off"
+AXES_LOCKOUT_CALLABLE = "openrd.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "openrd.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks,
+# comma-separated); empty: the peer address is the client (openrd.core.client_ip).
+OPENRD_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("OPENRD_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in OPENRD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"OPENRD_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from _exc
+
+# Repeated "access denied" entries for the same client and object within this
+# many seconds are counted, not written (openrd.core.access).
+OPENRD_ACCESS_DENIED_INTERVAL = int(os.environ.get("OPENRD_ACCESS_DENIED_INTERVAL", "600"))
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
@@ -179,6 +211,13 @@ STORAGES = {
 OPENRD_MAX_UPLOAD_BYTES = int(os.environ.get("OPENRD_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The size check runs first so an oversized file is refused while it arrives,
+# before the rest is read or spooled to disk (openrd.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "openrd.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

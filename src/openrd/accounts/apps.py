@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from openrd.accounts import permissions  # noqa: F401  (registers the permissions)
+        from openrd.accounts import (
+            permissions,  # noqa: F401  (registers the permissions)
+            signals,  # noqa: F401  (audits logins and lock-outs)
+        )

@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,11 +26,17 @@ class AuditEntry(models.Model):
     """Who did what to which object, when, with the state before and after.
 
     Written only through :func:`openrd.core.audit.record`; rows are never
-    updated or deleted (the queryset and ``save`` refuse, and on PostgreSQL a
-    trigger refuses too), so the log can be trusted as evidence.
+    updated or deleted (the queryset and ``save`` refuse, and database
+    triggers refuse too). Each entry is chained to the previous one by its
+    hash (:mod:`openrd.core.audit_chain`), so a change made around the
+    triggers is still detected by ``manage.py verify_audit``.
     """
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Position in the hash chain: 1, 2, 3… without gaps.
+    seq = models.PositiveBigIntegerField(_("sequence number"), unique=True)
+    # Set by record() under the chain lock (not auto_now_add), because the
+    # time is part of the hashed content and must be known before the insert.
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -47,11 +54,13 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

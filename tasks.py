@@ -6,7 +6,7 @@ pinned interpreter (.python-version) and the locked dependencies (uv.lock) into
 .venv/, and then does the task.
 
     python3 tasks.py run           demo site on http://127.0.0.1:8000 (SQLite, demo data)
-    python3 tasks.py run --prod    same, production mode: gunicorn, DEBUG off, deploy checks
+    python3 tasks.py run --prod    production mode: gunicorn, DEBUG off, deploy checks, no demo
     python3 tasks.py test          the whole test suite (DATABASE_URL selects the database)
     python3 tasks.py lint | fmt | typecheck | check | messages | openapi
 """
@@ -53,31 +53,51 @@ def tool(name: str, *args: str, env: dict[str, str] | None = None) -> None:
     sh(VENV_PY, "-m", name, *args, env=env)
 
 
-def prepare(env: dict[str, str] | None = None) -> None:
-    manage("migrate", "--noinput", "-v", "0", env=env)
-    manage("load_demo", env=env)
+def run_steps(*, prod: bool) -> list[tuple[str, ...]]:
+    """The manage.py commands run before the server starts, in order.
+
+    Production mode never loads the demo (its accounts share a public password)
+    and checks the deployment first, so a wrong setting stops the start.
+    """
+    if prod:
+        return [
+            ("check", "--deploy", "--fail-level", "WARNING"),
+            ("collectstatic", "--noinput", "-v", "0"),
+            ("migrate", "--noinput", "-v", "0"),
+            ("load_organisations",),
+            ("load_presets",),
+        ]
+    return [("migrate", "--noinput", "-v", "0"), ("load_demo",)]
+
+
+def prod_env(environ: dict[str, str]) -> dict[str, str]:
+    """The environment of the local production rehearsal."""
+    env = dict(environ)
+    env["OPENRD_DEBUG"] = "0"
+    if "OPENRD_SECRET_KEY" not in env:
+        env["OPENRD_SECRET_KEY"] = _local_secret_key()
+    # Its own database and files: the demo database of `run` has the demo
+    # accounts, which the deploy check refuses.
+    env.setdefault("OPENRD_VAR_DIR", str(ROOT / "var" / "prod"))
+    # Served on plain HTTP on loopback here, the way it is served behind the
+    # TLS-terminating proxy of a real deployment (which redirects to HTTPS).
+    env.setdefault("OPENRD_HTTPS_REDIRECT_BY_PROXY", "1")
+    return env
 
 
 def run(args: list[str]) -> None:
-    env = dict(os.environ)
-    if "--prod" in args:
-        env["OPENRD_DEBUG"] = "0"
-        env.setdefault("OPENRD_SECRET_KEY", _local_secret_key())
-        # Served on plain HTTP on loopback here, the way it is served behind the
-        # TLS-terminating proxy of a real deployment (which redirects to HTTPS).
-        env.setdefault("OPENRD_HTTPS_REDIRECT_BY_PROXY", "1")
-        manage("check", "--deploy", "--fail-level", "WARNING", env=env)
-        manage("collectstatic", "--noinput", "-v", "0", env=env)
-        prepare(env)
-        _print_welcome()
+    prod = "--prod" in args
+    env = prod_env(dict(os.environ)) if prod else dict(os.environ)
+    for step in run_steps(prod=prod):
+        manage(*step, env=env)
+    _print_welcome(prod=prod)
+    if prod:
         sh(
             VENV_PY, "-m", "gunicorn", "openrd.wsgi:application", "--chdir", "src",
             "--bind", f"{HOST}:{PORT}", "--workers", str(2 * (os.cpu_count() or 1) + 1),
             "--access-logfile", "-", env=env,
         )  # fmt: skip
     else:
-        prepare(env)
-        _print_welcome()
         manage("runserver", f"{HOST}:{PORT}", env=env)
 
 
@@ -91,11 +111,16 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-def _print_welcome() -> None:
+def _print_welcome(*, prod: bool) -> None:
+    accounts = (
+        "Production mode has no demo accounts; create one with\n"
+        "  OPENRD_VAR_DIR=var/prod .venv/bin/python manage.py createsuperuser\n"
+        if prod
+        else "Demo accounts (password: openrd-demo): admin, ministry, agency, nedo, pd, pm,\n"
+        "reviewer, officer, researcher, startup, startup-officer. See README.md.\n"
+    )
     print(
-        f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n"
-        "Demo accounts (password: openrd-demo): admin, ministry, agency, nedo, pd, pm,\n"
-        "reviewer, officer, researcher, startup, startup-officer. See README.md.\n",
+        f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n{accounts}",
         flush=True,
     )
 

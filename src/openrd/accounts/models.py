@@ -10,10 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from openrd.core.i18n import localized
 from openrd.core.validators import (
     validate_corporate_number,
+    validate_country_code,
     validate_erad_researcher_number,
     validate_orcid,
+    validate_plain_text,
     validate_ror,
 )
+
+# Names and titles are shown to others as they are written, so characters that
+# make them read differently (bidi overrides, zero-width) are refused.
+PLAIN = [validate_plain_text]
 
 
 class OrganisationKind(models.TextChoices):
@@ -42,9 +48,9 @@ class Role(models.TextChoices):
 class Organisation(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, validators=PLAIN)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True, validators=PLAIN)
+    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True, validators=PLAIN)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent organisation"),
@@ -62,7 +68,9 @@ class Organisation(models.Model):
         validators=[validate_corporate_number],
     )
     ror_id = models.CharField(_("ROR ID"), max_length=40, blank=True, validators=[validate_ror])
-    country = models.CharField(_("country (ISO 3166-1)"), max_length=2, default="JP")
+    country = models.CharField(
+        _("country (ISO 3166-1)"), max_length=2, default="JP", validators=[validate_country_code]
+    )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     is_sme = models.BooleanField(_("small or medium-sized enterprise"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -87,9 +95,9 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in. Public visitors have no account."""
 
-    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True, validators=PLAIN)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True, validators=PLAIN)
+    name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True, validators=PLAIN)
     erad_researcher_number = models.CharField(
         _("e-Rad researcher number"),
         max_length=8,
@@ -189,8 +197,12 @@ class Affiliation(models.Model):
     kind = models.CharField(
         _("kind"), max_length=16, choices=AffiliationKind.choices, default=AffiliationKind.PRIMARY
     )
-    title_ja = models.CharField(_("position (Japanese)"), max_length=200, blank=True)
-    title_en = models.CharField(_("position (English)"), max_length=200, blank=True)
+    title_ja = models.CharField(
+        _("position (Japanese)"), max_length=200, blank=True, validators=PLAIN
+    )
+    title_en = models.CharField(
+        _("position (English)"), max_length=200, blank=True, validators=PLAIN
+    )
     is_paid = models.BooleanField(_("paid"), default=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -220,13 +232,26 @@ class Affiliation(models.Model):
         return self.organisation.is_foreign
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 digest is stored."""
+    """A bearer token for the REST API. Only its SHA-256 digest is stored.
+
+    A read-scope token is refused for any request that changes data; no token
+    can manage tokens (that takes a signed-in session, see docs/adr/0014).
+    """
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=PLAIN)
+    # Tokens issued before scopes existed could do everything, so "write" is the default.
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -235,8 +260,13 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

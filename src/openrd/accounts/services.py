@@ -20,6 +20,7 @@ from openrd.accounts.models import (
     Organisation,
     Role,
     RoleAssignment,
+    TokenScope,
     User,
 )
 from openrd.core import audit
@@ -30,6 +31,8 @@ from openrd.core.identifiers import (
     normalize_orcid,
     normalize_ror,
 )
+from openrd.core.models import AuditEntry
+from openrd.core.validators import normalize_country_code
 
 TOKEN_PREFIX = "ord_"  # noqa: S105  (a public marker, not a secret)
 
@@ -131,31 +134,55 @@ def _digest(raw: str) -> str:
 
 @transaction.atomic
 def issue_api_token(
-    user: User, *, name: str, expires_at: datetime | None = None, actor: User | None = None
+    user: User,
+    *,
+    name: str,
+    scope: str = TokenScope.WRITE,
+    expires_at: datetime | None = None,
+    actor: User | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token; the raw secret is returned once and never stored."""
+    errors: dict[str, str] = {}
+    if scope not in TokenScope.values:
+        errors["scope"] = _("Choose read or write.")
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = _("Choose an expiry date in the future.")
+    if errors:
+        raise ValidationError(errors)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, digest=_digest(raw), prefix=raw[:8], expires_at=expires_at
-    )
+    token = ApiToken(
+        user=user, name=name.strip(), scope=scope, digest=_digest(raw), prefix=raw[:8],
+        expires_at=expires_at,
+    )  # fmt: skip
+    token.full_clean(exclude=["user", "digest", "prefix"])
+    token.save()
     audit.record(
         "accounts.token.issued",
         actor=actor or user,
         obj=token,
-        after={"name": name, "prefix": token.prefix},
+        after=audit.snapshot(token, TOKEN_AUDIT_FIELDS),
     )
     return token, raw
 
 
+TOKEN_AUDIT_FIELDS = ("user_id", "name", "prefix", "scope", "expires_at", "revoked_at")
+
+
 @transaction.atomic
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:
+    """Revoke a token for good; revoking it again changes and records nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return
+    before = audit.snapshot(token, TOKEN_AUDIT_FIELDS)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record("accounts.token.revoked", actor=actor, obj=token)
+    audit.record("accounts.token.revoked", actor=actor, obj=token, before=before,
+                 after=audit.snapshot(token, TOKEN_AUDIT_FIELDS))  # fmt: skip
 
 
-def authenticate_token(raw: str) -> User | None:
-    """The active user owning an unexpired, unrevoked token, else None."""
+def resolve_token(raw: str) -> ApiToken | None:
+    """The unexpired, unrevoked token of an active user with this secret, else None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -171,7 +198,68 @@ def authenticate_token(raw: str) -> User | None:
     # Touch at most once a minute so a busy client does not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user owning an unexpired, unrevoked token, else None."""
+    token = resolve_token(raw)
+    return token.user if token is not None else None
+
+
+# What the audit log keeps of an account changed outside the profile form (the
+# admin site): its profile, its flags, groups, permissions and roles.
+ACCOUNT_AUDIT_FIELDS = (
+    "username", "email", "first_name", "last_name", "name_ja", "name_en", "name_kana",
+    "erad_researcher_number", "orcid", "organisation_id", "is_active", "is_staff",
+    "is_superuser",
+)  # fmt: skip
+
+
+def account_state(user_id: int | None) -> dict[str, Any] | None:
+    """The account as the audit log keeps it, read from the database (None if absent).
+
+    Holds the password hash only so :func:`record_account_change` can tell whether
+    it changed; the hash itself never reaches the log.
+    """
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        return None
+    state = audit.snapshot(user, ACCOUNT_AUDIT_FIELDS)
+    state["groups"] = sorted(user.groups.values_list("name", flat=True))
+    state["user_permissions"] = sorted(
+        f"{app}.{codename}"
+        for app, codename in user.user_permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    state["roles"] = sorted(
+        f"{role}@{org}" if org else role
+        for role, org in user.role_assignments.values_list("role", "organisation__code")
+    )
+    state["password"] = user.password
+    return state
+
+
+@transaction.atomic
+def record_account_change(
+    user: User, *, actor: User, before: dict[str, Any] | None
+) -> AuditEntry | None:
+    """Audit what changed on an account since ``before`` (from :func:`account_state`)."""
+    after = account_state(user.pk)
+    if after is None or before == after:
+        return None
+    after = dict(after)
+    old = dict(before) if before is not None else None
+    changed = old is None or old.pop("password") != after["password"]
+    after.pop("password")
+    if changed:
+        after["password_changed"] = True
+    return audit.record(
+        "accounts.user.created" if old is None else "accounts.user.changed",
+        actor=actor, obj=user, before=old, after=after,
+    )  # fmt: skip
 
 
 ORGANISATIONS_FILE = Path(__file__).resolve().parent / "data" / "organisations.toml"
@@ -219,6 +307,9 @@ def _normalized_identifiers(fields: dict[str, Any]) -> dict[str, Any]:
                 out[name] = normalize(value)
             except IdentifierError as exc:
                 raise ValidationError({name: ValidationError(exc.message, code=exc.code)}) from exc
+    # The model's validator then refuses what is not an assigned code ("ZZ").
+    if isinstance(out.get("country"), str):
+        out["country"] = normalize_country_code(out["country"])
     return out
 
 

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from openrd.accounts.forms import ProfileForm
-from openrd.accounts.services import PROFILE_FIELDS, update_profile
+from openrd.accounts.forms import ProfileForm, TokenForm
+from openrd.accounts.models import ApiToken
+from openrd.accounts.queries import tokens_of
+from openrd.accounts.services import (
+    PROFILE_FIELDS,
+    issue_api_token,
+    revoke_api_token,
+    update_profile,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -22,13 +34,63 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(
+    request: HttpRequest, token_form: TokenForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     context = {
         "roles": user.role_assignments.select_related("organisation"),  # type: ignore[union-attr]
         "affiliations": user.affiliations.select_related("organisation"),  # type: ignore[union-attr]
+        "tokens": tokens_of(user),  # type: ignore[arg-type]
+        "token_form": token_form or TokenForm(),
+        "now": timezone.now(),
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+def _add_service_errors(form: Form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Issue a token and show its secret on this one page, which is never cached."""
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        days = form.cleaned_data["expires_in_days"]
+        try:
+            token, secret = issue_api_token(
+                request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            response = render(
+                request, "accounts/token_issued.html", {"token": token, "secret": secret}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return profile(request, token_form=form, status=422)
+
+
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET), revoke on confirmation (POST). Another person's token is a 404."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    if request.method == "POST":
+        revoke_api_token(token, actor=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_revoke.html", {"token": token})
 
 
 @login_required
@@ -41,9 +103,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             try:
                 update_profile(user, actor=user, **form.cleaned_data)  # type: ignore[arg-type]
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your profile has been saved."))
                 return redirect("accounts:profile")

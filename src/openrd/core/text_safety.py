@@ -1,13 +1,21 @@
-"""Text no database can store: NUL characters and lone UTF-16 surrogates.
+"""Text no database can store, and text that can lie about what it says.
 
+NUL characters and lone UTF-16 surrogates cannot be stored:
 PostgreSQL refuses NUL in text and no database can encode a lone surrogate as
 UTF-8, so such input would fail deep inside a query as a 500. It is refused at
 the edge instead: in JSON bodies with the field named (see api.py), in paths
 and query strings by the middleware below.
+
+Invisible format characters (bidi overrides such as U+202E, zero-width
+characters) can be stored but make a name or title read differently from
+what it is, e.g. "Tanaka" spelled backwards by an override. They are refused
+deeper, by a field validator on names and titles (``core.validators``), so the
+person sees which field to fix.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +37,25 @@ def is_safe_text(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# Format (Cf: bidi embeddings, overrides and isolates, zero-width space and
+# joiners, the BOM, tag characters), control (Cc) and line/paragraph separator
+# characters have no place in a one-line name or title.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
+# Letters that render as nothing; they are category Lo, so they are named here.
+_BLANK_LETTERS = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0"})
+
+
+def first_invisible_character(text: str) -> str | None:
+    """The first character of ``text`` that is invisible or a control character, else None.
+
+    Variation selectors are allowed: Japanese names need them for kanji variants.
+    """
+    for char in text:
+        if char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            return char
+    return None
 
 
 def check_value(value: Any, loc: list[str]) -> None:

@@ -1,5 +1,14 @@
+"""Programs and calls are looked at in the admin, never edited there.
+
+Programs and their elements come from the presets (data in the repository,
+loaded by ``load_presets``); calls change only through their services, which
+check the rules (a cap within the budget, a deadline after the opening) and
+write the audit log. An edit in the admin would do neither.
+"""
+
 from django.contrib import admin
 
+from openrd.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from openrd.programs.models import (
     Call,
     CallCriterion,
@@ -10,47 +19,36 @@ from openrd.programs.models import (
 )
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(ReadOnlyInline):
     model = ProgramFigure
-    extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_ja", "name_en", "kind", "owner"]
     list_filter = ["kind"]
     search_fields = ["code", "name_ja", "name_en"]
-    filter_horizontal = ["agencies"]
-    readonly_fields = ["preset_digest", "updated_at"]
     inlines = [FigureInline]
 
 
 @admin.register(ProgramElement)
-class ProgramElementAdmin(admin.ModelAdmin):
+class ProgramElementAdmin(ReadOnlyAdmin):
     list_display = ["program", "kind", "code", "title_ja", "order"]
     list_filter = ["program", "kind"]
     search_fields = ["code", "title_ja", "title_en"]
-    raw_id_fields = ["parent"]
 
 
-class CallDocumentInline(admin.TabularInline):
+class CallDocumentInline(ReadOnlyInline):
     model = CallDocument
-    extra = 0
 
 
-class CallCriterionInline(admin.TabularInline):
+class CallCriterionInline(ReadOnlyInline):
     model = CallCriterion
-    extra = 0
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
-    """Read-mostly: calls change state only through the services (open, close),
-    which check the transition and write the audit log."""
-
+class CallAdmin(ReadOnlyAdmin):
     list_display = ["code", "title_ja", "program", "agency", "status", "opens_at", "closes_at"]
     list_filter = ["status", "program", "agency", "fiscal_year"]
     search_fields = ["code", "title_ja", "title_en"]
-    readonly_fields = ["status", "created_at", "updated_at"]
-    raw_id_fields = ["topic"]
     inlines = [CallDocumentInline, CallCriterionInline]

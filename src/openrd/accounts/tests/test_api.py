@@ -45,8 +45,11 @@ def test_patch_me_normalises_the_orcid_url(client):
     user = UserFactory()
     response = _patch(client, {"orcid": "https://orcid.org/0000-0002-1825-0097"}, **_bearer(user))
     assert response.status_code == 200
+    assert response.json()["username"] == user.username
     user.refresh_from_db()
     assert user.orcid == "0000-0002-1825-0097"
+    entry = AuditEntry.objects.get(action="accounts.profile.updated")
+    assert entry.after["orcid"] == "0000-0002-1825-0097"
 
 
 def test_patch_me_with_bad_check_digit_is_a_field_error_in_japanese(client):
@@ -67,6 +70,9 @@ def test_patch_me_with_bad_erad_number_is_a_field_error_in_english(client):
     error = response.json()["errors"][0]
     assert error["field"] == "erad_researcher_number"
     assert "8 digits" in error["msg"]
+    user.refresh_from_db()
+    assert user.erad_researcher_number is None
+    assert not AuditEntry.objects.filter(action="accounts.profile.updated").exists()
 
 
 def test_patch_me_with_unknown_field_is_refused_and_nothing_saved(client):
@@ -95,8 +101,16 @@ def test_command_tower_registers_an_organisation(client):
     admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
     response = _post_org(client, ORG, admin)
     assert response.status_code == 201
-    assert response.json()["founded_on"] == "2020-02-29"
-    assert AuditEntry.objects.filter(action="accounts.organisation.created").exists()
+    body = response.json()
+    assert body["founded_on"] == "2020-02-29"
+    assert (body["code"], body["kind"], body["is_sme"], body["country"]) == (
+        "new-startup", "startup", True, "JP",
+    )  # fmt: skip
+    org = Organisation.objects.get(code="new-startup")
+    assert (org.name_ja, org.corporate_number) == ("新興株式会社", "8010401234568")
+    entry = AuditEntry.objects.get(action="accounts.organisation.created")
+    assert (entry.actor, entry.object_id, entry.before) == (admin, str(org.pk), None)
+    assert entry.after["name_ja"] == "新興株式会社"
 
 
 def test_impossible_founding_date_is_a_field_error(client):
@@ -130,14 +144,19 @@ def test_researcher_cannot_register_organisations_and_sees_404(client):
 def test_duplicate_organisation_code_is_a_409(client):
     load_organisations()
     admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    jst_before = Organisation.objects.get(code="jst").name_ja
     response = _post_org(client, ORG | {"code": "jst"}, admin)
     assert response.status_code == 409
+    assert response.json() == {"detail": "このコードの機関は既に登録されています。"}
+    assert Organisation.objects.get(code="jst").name_ja == jst_before
+    assert not AuditEntry.objects.filter(actor=admin, object_type="accounts.organisation").exists()
 
 
 def test_patch_me_with_null_names_clears_them_instead_of_failing(client):
     user = UserFactory(name_ja="名前", name_en="Name")
     response = _patch(client, {"name_ja": None, "name_en": None}, **_bearer(user))
     assert response.status_code == 200
+    assert (response.json()["name_ja"], response.json()["name_en"]) == ("", "")
     user.refresh_from_db()
     assert (user.name_ja, user.name_en) == ("", "")
 
@@ -153,6 +172,7 @@ def test_a_body_that_is_not_json_is_a_422_in_the_users_language(client):
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["msg"] == "The request body is not valid JSON."
+    assert not AuditEntry.objects.filter(action="accounts.profile.updated").exists()
 
 
 def test_a_bearer_token_wins_over_a_stale_session_cookie(client):
@@ -162,3 +182,36 @@ def test_a_bearer_token_wins_over_a_stale_session_cookie(client):
         "/api/v1/me", json.dumps({"name_en": "X"}), content_type="application/json", **_bearer(user)
     )
     assert response.status_code == 200
+    assert (response.json()["username"], response.json()["name_en"]) == ("token-user", "X")
+    user.refresh_from_db()
+    assert user.name_en == "X"
+    assert AuditEntry.objects.get(action="accounts.profile.updated").actor == user
+
+
+def test_a_lower_case_country_code_is_stored_upper_case(client):
+    admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    response = _post_org(client, ORG | {"country": "us"}, admin)
+    assert response.status_code == 201
+    assert response.json()["country"] == "US"
+    assert Organisation.objects.get(code="new-startup").country == "US"
+
+
+def test_an_unassigned_country_code_is_a_field_error(client):
+    admin = UserFactory(roles=[Role.COMMAND_TOWER_ADMIN])
+    response = _post_org(client, ORG | {"country": "ZZ"}, admin, lang="en")
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "country"
+    assert error["msg"] == "Enter an ISO 3166-1 country code of two letters, e.g. JP or US."
+    assert not Organisation.objects.filter(code="new-startup").exists()
+
+
+def test_a_name_with_a_bidi_override_is_a_field_error_and_nothing_is_saved(client):
+    user = UserFactory(name_en="Tanaka")
+    response = _patch(client, {"name_en": "\u202eakanaT"}, lang="en", **_bearer(user))
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "name_en"
+    assert "U+202E" in error["msg"]
+    user.refresh_from_db()
+    assert user.name_en == "Tanaka"

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from openrd.accounts.services import (
     issue_api_token,
     load_organisations,
     revoke_api_token,
+    update_profile,
     upsert_organisation,
 )
 from openrd.accounts.tests.factories import OrganisationFactory, UserFactory
@@ -115,8 +117,67 @@ def test_api_token_authenticates_until_revoked():
 
 def test_expired_or_unknown_api_token_authenticates_nobody():
     user = UserFactory()
-    _, raw = issue_api_token(user, name="old", expires_at=timezone.now() - timedelta(seconds=1))
+    token, raw = issue_api_token(user, name="old", expires_at=timezone.now() + timedelta(days=1))
+    assert authenticate_token(raw) == user
+    # A day later:
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert authenticate_token(raw) is None
     assert authenticate_token("ord_not-a-real-token") is None
     assert authenticate_token("Bearer something") is None
     assert ApiToken.objects.count() == 1
+
+
+def test_a_token_with_an_expiry_in_the_past_is_refused_and_not_stored():
+    with pytest.raises(ValidationError) as exc:
+        issue_api_token(UserFactory(), name="old", expires_at=timezone.now() - timedelta(seconds=1))
+    assert list(exc.value.message_dict) == ["expires_at"]
+    assert not ApiToken.objects.exists()
+
+
+def test_an_unknown_scope_or_a_blank_name_is_a_field_error():
+    user = UserFactory()
+    with pytest.raises(ValidationError) as exc:
+        issue_api_token(user, name="ok", scope="admin")
+    assert list(exc.value.message_dict) == ["scope"]
+    with pytest.raises(ValidationError) as exc:
+        issue_api_token(user, name="   ")
+    assert list(exc.value.message_dict) == ["name"]
+    assert not ApiToken.objects.exists()
+
+
+def test_issuing_and_revoking_are_audited_and_only_the_digest_is_stored():
+    user = UserFactory()
+    token, raw = issue_api_token(user, name="ci", scope="read", actor=user)
+    token.refresh_from_db()
+    assert token.digest == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in str(list(ApiToken.objects.values()))
+    issued = AuditEntry.objects.get(action="accounts.token.issued")
+    assert issued.after["scope"] == "read"
+    assert raw not in str(issued.after)
+    revoke_api_token(token, actor=user)
+    revoke_api_token(token, actor=user)  # again: nothing new happens
+    revoked = AuditEntry.objects.get(action="accounts.token.revoked")
+    assert (revoked.before["revoked_at"], revoked.after["revoked_at"] is not None) == (None, True)
+    assert revoked.actor == user
+
+
+def test_country_codes_are_normalised_and_unassigned_ones_refused():
+    org = upsert_organisation(code="abroad", kind="university", name_ja="海外大学", country="ｕｓ")
+    assert org.country == "US"
+    with pytest.raises(ValidationError) as exc:
+        upsert_organisation(code="nowhere", kind="university", name_ja="架空", country="ZZ")
+    assert list(exc.value.message_dict) == ["country"]
+    assert not Organisation.objects.filter(code="nowhere").exists()
+
+
+@pytest.mark.parametrize("name", ["\u202eakanaT", "田中\u200b太郎", "Tanaka\u2066"])
+def test_names_with_bidi_or_invisible_characters_are_refused(name):
+    user = UserFactory(name_en="Before")
+    with pytest.raises(ValidationError) as exc:
+        update_profile(user, actor=user, name_en=name)
+    assert list(exc.value.message_dict) == ["name_en"]
+    user.refresh_from_db()
+    assert user.name_en == "Before"
+    with pytest.raises(ValidationError) as exc:
+        upsert_organisation(code="spoof", kind="company", name_ja=name)
+    assert list(exc.value.message_dict) == ["name_ja"]

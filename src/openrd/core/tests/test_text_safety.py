@@ -2,7 +2,12 @@ import json
 
 import pytest
 
-from openrd.core.text_safety import UnsafeText, check_value, is_safe_text
+from openrd.core.text_safety import (
+    UnsafeText,
+    check_value,
+    first_invisible_character,
+    is_safe_text,
+)
 
 
 def test_nul_and_lone_surrogates_are_unsafe_but_pairs_and_japanese_are_fine():
@@ -50,3 +55,18 @@ def test_a_call_number_that_is_not_a_number_is_404(client):
 
     client.force_login(UserFactory(roles=[Role.RESEARCHER]))
     assert client.get("/ja/proposals/new/?call=abc").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+     "\u2069", "\u200e", "\u200f", "\u061c", "\u200b", "\u200d", "\u2060", "\ufeff",
+     "\U000e0041", "\u2028", "\x1b"],
+)  # fmt: skip
+def test_bidi_zero_width_tag_and_control_characters_are_found(char):
+    assert first_invisible_character(f"Tanaka{char}Taro") == char
+
+
+def test_visible_text_has_no_invisible_character():
+    # A kanji with its variation selector (IVS) is how some family names are written.
+    assert first_invisible_character("髙橋 葛\U000e0100飾 Ōtani 😀") is None

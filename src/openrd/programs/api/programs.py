@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema, Status
 from pydantic import ConfigDict
 
-from openrd.accounts.api_auth import api_auth
+from openrd.accounts.api_auth import api_auth, optional_auth
 from openrd.core.access import deny
-from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
+from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut
 from openrd.core.api_types import Yen
 from openrd.core.fiscal import format_fiscal_year
 from openrd.core.money import format_yen
@@ -132,6 +132,7 @@ def _figure(f: ProgramFigure) -> FigureOut:
 @router.get(
     "/programs",
     response=list[ProgramSummaryOut],
+    auth=optional_auth,
     summary="All programs",
     operation_id="openrd_programs_api_list_programs",
 )
@@ -142,6 +143,7 @@ def list_programs(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/programs/{code}",
     response={200: ProgramOut, 404: ErrorOut},
+    auth=optional_auth,
     summary="One program with its structure, rules and figures",
     operation_id="openrd_programs_api_get_program",
 )
@@ -181,7 +183,7 @@ class FigureIn(Schema):
 
 @router.post(
     "/programs/{code}/figures",
-    response={201: FigureOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={201: FigureOut, **WRITE_ERRORS},
     auth=api_auth,
     summary="Record a budget or fund figure (agency staff of the program, command tower)",
     operation_id="openrd_programs_api_create_figure",

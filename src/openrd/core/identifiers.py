@@ -57,9 +57,14 @@ def orcid_check_digit(base: str) -> str:
     return "X" if value == 10 else str(value)
 
 
+# Dashes that PDFs and word processors put where an ORCID iD has its hyphens; NFKC
+# leaves them alone (it folds only the full-width hyphen-minus).
+_DASHES_RE = re.compile(r"[‐‑‒–—―−]")
+
+
 def normalize_orcid(text: str) -> str:
     """Canonical form: "https://orcid.org/0000-0002-1825-0097" -> "0000-0002-1825-0097"."""
-    candidate = _strip_url(_ORCID_URL_RE, _fold(text)).upper()
+    candidate = _DASHES_RE.sub("-", _strip_url(_ORCID_URL_RE, _fold(text))).upper()
     if not _ORCID_RE.fullmatch(candidate):
         raise IdentifierError(
             "orcid.format", gettext("Enter an ORCID iD in the form 0000-0000-0000-0000.")
@@ -118,7 +123,11 @@ _ERAD_RE = re.compile(r"[0-9]{8}", re.ASCII)
 
 
 def normalize_erad_researcher_number(text: str) -> str:
-    """Canonical form: "１２３４５６７８" -> "12345678"; there is no check digit."""
+    """Canonical form: "１２３４５６７８" -> "12345678"; there is no check digit.
+
+    Store and look up numbers in this form, so a number typed with a Japanese IME
+    finds the same researcher as one typed in ASCII.
+    """
     candidate = _fold(text)
     if not _ERAD_RE.fullmatch(candidate):
         raise IdentifierError(

@@ -153,9 +153,36 @@ def parse_yen_ja(text: str) -> int:
     return -int(total) if negative else int(total)
 
 
-_PLAIN_YEN_RE = re.compile(
-    r"(?P<sign>-)?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d*)?", re.ASCII
-)
+_PLAIN_YEN_RE = re.compile(r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d*)?", re.ASCII)
+# After NFKC the full-width hyphen-minus is "-"; the minus sign U+2212, the dashes an
+# IME offers and the accounting marks survive it, and each means a negative figure,
+# never a separator to drop.
+_MINUS_SIGNS = ("-", "−", "‐", "‑", "‒", "–", "—", "―", "ー", "▲", "△")
+
+
+def fold_number(text: str) -> str:
+    """A typed number in ASCII: full-width digits, commas, points and spaces (from a
+    Japanese IME) folded by NFKC, surrounding spaces removed. Nothing is validated."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _read_plain_yen(text: str) -> Decimal:
+    # "１,２３４円", "¥1,234" and "▲1,000" are read like "1234" (the last as negative).
+    folded = fold_number(text)
+    negative = folded.startswith(_MINUS_SIGNS)
+    if negative:
+        folded = folded[1:].lstrip()
+    folded = folded.removeprefix("¥").removesuffix("円").strip()
+    if not negative and folded.startswith(_MINUS_SIGNS):  # "¥-1,000"
+        negative, folded = True, folded[1:].lstrip()
+    match = _PLAIN_YEN_RE.fullmatch(folded)
+    if match is None:
+        raise _yen_error("yen.not_a_number")
+    if negative:
+        raise _yen_error("yen.negative")
+    if match.group("fraction") is not None:
+        raise _yen_error("yen.fractional")
+    return Decimal(match.group("whole").replace(",", ""))
 
 
 def _yen_error(code: str) -> YenError:
@@ -186,23 +213,19 @@ def _exact_value(value: object) -> Decimal:
             raise _yen_error("yen.not_a_number")
         return exact
     if isinstance(value, str):
-        match = _PLAIN_YEN_RE.fullmatch(value.strip())
-        if match is None:
-            raise _yen_error("yen.not_a_number")
-        if match.group("sign"):
-            raise _yen_error("yen.negative")
-        if match.group("fraction") is not None:
-            raise _yen_error("yen.fractional")
-        return Decimal(match.group("whole").replace(",", ""))
+        return _read_plain_yen(value)
     raise _yen_error("yen.not_a_number")
 
 
 def validate_yen(value: object) -> int:
     """Accept an amount from a form or an API and return it as integer yen.
 
-    Takes an ``int`` or a string of ASCII digits with optional thousands
-    commas; a whole ``Decimal`` is accepted too. Raises ``YenError`` with code
-    "yen.negative", "yen.fractional", "yen.not_a_number" or "yen.too_large".
+    Takes an ``int`` or a string of digits with optional thousands commas,
+    half- or full-width ("1,234", "１，２３４"), optionally with "円" after or "¥"
+    before; a whole ``Decimal`` is accepted too. Any minus sign (ASCII, U+2212,
+    full-width, ▲/△) is refused as negative, never dropped. Raises ``YenError``
+    with code "yen.negative", "yen.fractional", "yen.not_a_number" or
+    "yen.too_large".
     """
     exact = _exact_value(value)
     if exact < 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -12,11 +13,12 @@ from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth
 from openrd.core.access import deny
-from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
+from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut
 from openrd.core.api_types import Yen
 from openrd.integrity.models import DisclosureVersion
-from openrd.integrity.queries import disclosure_history, latest_disclosure, version_diff
-from openrd.integrity.rules import MAX_TEXT, Change
+from openrd.integrity.presenters import changes_between
+from openrd.integrity.queries import disclosure_history, latest_disclosure, previous_version
+from openrd.integrity.rules import MAX_TEXT, diff_disclosures
 from openrd.integrity.services import pledge, save_disclosure
 
 router = Router(tags=["integrity"])
@@ -110,12 +112,27 @@ class FieldChangeOut(Schema):
     new: FieldValue
 
 
+class ChangedFieldOut(Schema):
+    field: str = Field(description="Field name, e.g. end")
+    label: str = Field(description="Field name in the request's language")
+    old: str = Field(description="Value before, as shown to people; empty string when empty")
+    new: str = Field(description="Value after, as shown to people; empty string when empty")
+
+
 class ChangeOut(Schema):
     section: Literal["funding", "position"]
+    section_label: str
     key: str
     kind: Literal["added", "removed", "changed"]
+    kind_label: str
     label: str
-    field_changes: list[FieldChangeOut]
+    fields: list[ChangedFieldOut] = Field(
+        description="What changed; for an added or removed entry, every filled-in field"
+    )
+    field_changes: list[FieldChangeOut] = Field(
+        description="The changed fields of a changed entry as stored values (ISO dates, "
+        "integer yen; null when empty)"
+    )
 
 
 class DisclosureOut(Schema):
@@ -138,17 +155,22 @@ def _value(value: Any) -> FieldValue:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _change_out(change: Change) -> ChangeOut:
-    return ChangeOut(
-        section=change.section,  # type: ignore[arg-type]
-        key=change.key,
-        kind=change.kind,  # type: ignore[arg-type]
-        label=change.label,
-        field_changes=[
-            FieldChangeOut(field=name, old=_value(old), new=_value(new))
-            for name, old, new in change.field_changes
-        ],
-    )
+def _diff_out(version: DisclosureVersion) -> list[ChangeOut]:
+    previous = previous_version(version)
+    raw = {
+        (c.section, c.key): c.field_changes
+        for c in diff_disclosures(previous.content if previous else None, version.content)
+    }
+    return [
+        ChangeOut(
+            **change,
+            field_changes=[
+                FieldChangeOut(field=name, old=_value(old), new=_value(new))
+                for name, old, new in raw[(change["section"], change["key"])]
+            ],
+        )
+        for change in changes_between(previous, version)
+    ]
 
 
 def _disclosure_out(version: DisclosureVersion) -> DisclosureOut:
@@ -160,8 +182,36 @@ def _disclosure_out(version: DisclosureVersion) -> DisclosureOut:
         pledge_text_version=version.pledge_text_version,
         fundings=[FundingOut(**f) for f in content["fundings"]],
         positions=[PositionOut(**p) for p in content["positions"]],
-        diff=[_change_out(c) for c in version_diff(version)],
+        diff=_diff_out(version),
     )
+
+
+def _refuse_saved_dates_left_out(latest: DisclosureVersion | None, payload: DisclosureIn) -> None:
+    """A saved date is removed only by an explicit null, as on the form only by its box:
+    one left out of the request is a date the server did not receive. A client that
+    sends back what GET returned always sends every date."""
+    if latest is None:
+        return
+    errors: dict[str, list[ValidationError]] = {}
+    sections: list[tuple[str, list[Any], list[dict[str, Any]]]] = [
+        ("fundings", payload.fundings, latest.fundings),
+        ("positions", payload.positions, latest.positions),
+    ]
+    for section, items, saved_entries in sections:
+        saved = {entry["key"]: entry for entry in saved_entries}
+        for index, item in enumerate(items):
+            entry = saved.get(item.key or "", {})
+            for name in ("start", "end"):
+                if entry.get(name) and name not in item.model_fields_set:
+                    errors[f"{section}.{index}.{name}"] = [
+                        ValidationError(
+                            _("Send the date, or null to remove it: a date left out does "
+                              "not clear the saved one."),
+                            code="integrity.date_left_out",
+                        )
+                    ]  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
 
 
 def _own(request: HttpRequest) -> Any:
@@ -186,12 +236,13 @@ def get_my_disclosure(request: HttpRequest) -> Any:
 
 @router.put(
     "/me/disclosures",
-    response={200: DisclosureOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: DisclosureOut, **WRITE_ERRORS},
     auth=api_auth,
     summary="Replace the signed-in person's disclosure (a new version when it changed)",
 )
 def put_my_disclosure(request: HttpRequest, payload: DisclosureIn) -> DisclosureOut:
     person = _own(request)
+    _refuse_saved_dates_left_out(latest_disclosure(person), payload)
     version = save_disclosure(
         person,
         actor=person,
@@ -203,7 +254,7 @@ def put_my_disclosure(request: HttpRequest, payload: DisclosureIn) -> Disclosure
 
 @router.post(
     "/me/disclosures/pledge",
-    response={200: DisclosureOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: DisclosureOut, **WRITE_ERRORS},
     auth=api_auth,
     summary="Pledge that the current disclosure has been reported to one's institution",
 )

@@ -18,8 +18,9 @@ __all__ = [
     "DisclosureFacts",
     "disclosure_facts",
     "disclosure_history",
-    "history_with_changes",
+    "history_with_previous",
     "latest_disclosure",
+    "previous_version",
     "version_diff",
     "visible_versions",
 ]
@@ -43,26 +44,30 @@ def disclosure_facts(person: Any) -> DisclosureFacts:
     )
 
 
-def version_diff(version: DisclosureVersion) -> list[Change]:
-    """What changed in ``version`` against the person's version before it."""
-    previous = (
+def previous_version(version: DisclosureVersion) -> DisclosureVersion | None:
+    """The person's version before ``version`` (None for their first)."""
+    return (
         DisclosureVersion.objects.filter(person_id=version.person_id, number__lt=version.number)
         .order_by("-number")
         .first()
     )
+
+
+def version_diff(version: DisclosureVersion) -> list[Change]:
+    """What changed in ``version`` against the person's version before it."""
+    previous = previous_version(version)
     return diff_disclosures(previous.content if previous else None, version.content)
 
 
-def history_with_changes(person: Any) -> list[tuple[DisclosureVersion, list[Change]]]:
-    """Each version, newest first, with its changes; one query for the whole history."""
+def history_with_previous(
+    person: Any,
+) -> list[tuple[DisclosureVersion, DisclosureVersion | None]]:
+    """Each version, newest first, with the one before it; one query for the whole history."""
     versions = list(disclosure_history(person).select_related("created_by"))
-    out = []
-    for index, version in enumerate(versions):
-        previous = versions[index + 1] if index + 1 < len(versions) else None
-        out.append(
-            (version, diff_disclosures(previous.content if previous else None, version.content))
-        )
-    return out
+    return [
+        (version, versions[index + 1] if index + 1 < len(versions) else None)
+        for index, version in enumerate(versions)
+    ]
 
 
 def visible_versions(user: Any) -> QuerySet[DisclosureVersion]:

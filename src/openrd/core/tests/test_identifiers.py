@@ -50,6 +50,13 @@ def _code(normalize, text):
         ("orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097"),
         ("000000021694233X", "0000-0002-1694-233X"),
         (" ００００-０００２-１８２５-００９７ ", "0000-0002-1825-0097"),
+        ("００００－０００２－１８２５－００９７", "0000-0002-1825-0097"),
+        ("0000‐0002‐1825‐0097", "0000-0002-1825-0097"),  # U+2010 HYPHEN, as PDFs print it
+        ("0000−0002−1825−0097", "0000-0002-1825-0097"),  # U+2212 MINUS SIGN
+        (
+            "ｈｔｔｐｓ：／／ｏｒｃｉｄ．ｏｒｇ／０００００００２１６９４２３３ｘ",
+            "0000-0002-1694-233X",
+        ),
     ],
 )
 def test_orcid_normalizes(text, canonical):
@@ -185,17 +192,41 @@ def test_corporate_number_messages():
 
 @pytest.mark.parametrize(
     ("text", "canonical"),
-    [("12345678", "12345678"), ("１２３４５６７８", "12345678"), (" 00012345 ", "00012345")],
+    [
+        ("12345678", "12345678"),
+        ("１２３４５６７８", "12345678"),
+        (" 00012345 ", "00012345"),
+        ("　１２３４５６７８　", "12345678"),  # ideographic spaces around it
+        ("\u00a012345678\t", "12345678"),
+    ],
 )
 def test_erad_researcher_number(text, canonical):
     assert normalize_erad_researcher_number(text) == canonical
     assert is_valid_erad_researcher_number(text) is True
 
 
-@pytest.mark.parametrize("text", ["", "1234567", "123456789", "1234-5678", "1234567a", "١٢٣٤٥٦٧٨"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "1234567",
+        "123456789",
+        "1234-5678",
+        "1234567a",
+        "١٢٣٤٥٦٧٨",
+        "１２３４　５６７８",
+        "１２３４５６７",
+    ],
+)
 def test_erad_researcher_number_format_errors(text):
     assert _code(normalize_erad_researcher_number, text) == "erad.format"
     assert is_valid_erad_researcher_number(text) is False
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_full_width_erad_number_normalizes_to_the_ascii_one(number):
+    full_width = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert normalize_erad_researcher_number(full_width) == number
 
 
 def test_erad_messages():

@@ -5,7 +5,14 @@ from django.utils.translation import override
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openrd.core.money import MAX_YEN, YenError, format_yen, parse_yen_ja, validate_yen
+from openrd.core.money import (
+    MAX_YEN,
+    YenError,
+    fold_number,
+    format_yen,
+    parse_yen_ja,
+    validate_yen,
+)
 
 
 @pytest.mark.parametrize(
@@ -152,6 +159,15 @@ def test_japanese_format_parses_back_for_any_amount(amount):
         (Decimal(5000), 5000),
         (MAX_YEN, MAX_YEN),
         (str(MAX_YEN), MAX_YEN),
+        # Full-width digits, commas and spaces from a Japanese IME read like ASCII.
+        ("１２３", 123),
+        ("１,２３４円", 1_234),
+        ("１，２３４円", 1_234),
+        ("　１，０００，０００　", 1_000_000),
+        ("1,000 円", 1_000),
+        ("5000円", 5_000),
+        ("¥1,000", 1_000),
+        ("￥１，０００", 1_000),
     ],
 )
 def test_validate_yen_accepts(value, amount):
@@ -175,7 +191,27 @@ def test_validate_yen_accepts(value, amount):
         ("", "yen.not_a_number"),
         ("abc", "yen.not_a_number"),
         ("1,00", "yen.not_a_number"),
-        ("１２３", "yen.not_a_number"),
+        ("١٢٣", "yen.not_a_number"),  # Arabic-Indic digits: NFKC leaves them, and so do we
+        ("1 000", "yen.not_a_number"),
+        ("１、０００", "yen.not_a_number"),
+        ("円", "yen.not_a_number"),
+        ("¥", "yen.not_a_number"),
+        ("　", "yen.not_a_number"),
+        ("1,000円円", "yen.not_a_number"),
+        ("5−", "yen.not_a_number"),
+        ("−5", "yen.negative"),  # U+2212 MINUS SIGN
+        ("－5", "yen.negative"),  # FULLWIDTH HYPHEN-MINUS
+        ("－１，０００円", "yen.negative"),
+        ("‐5", "yen.negative"),  # U+2010 HYPHEN
+        ("–5", "yen.negative"),  # EN DASH
+        ("ー5", "yen.negative"),  # the katakana long mark an IME gives for "-"
+        ("▲1,000", "yen.negative"),
+        ("△1,000円", "yen.negative"),
+        ("¥-1,000", "yen.negative"),
+        ("-¥1,000", "yen.negative"),
+        ("１．５", "yen.fractional"),
+        ("1.5円", "yen.fractional"),
+        ("１００００００００００００００００１", "yen.too_large"),
         ("1e3", "yen.not_a_number"),
         (None, "yen.not_a_number"),
         (Decimal("NaN"), "yen.not_a_number"),
@@ -198,7 +234,7 @@ def test_validate_yen_rejects(value, code):
         ("1.5", "金額は1円単位の整数で入力してください。", "Enter the amount in whole yen."),
         (
             "abc",
-            "金額は半角数字で入力してください（例：1,000,000）。",
+            "金額は数字で入力してください（例：1,000,000）。",
             "Enter the amount in yen using digits, e.g. 1,000,000.",
         ),
         (
@@ -216,3 +252,25 @@ def test_validate_yen_messages_in_both_languages(value, ja, en):
     assert caught_ja.value.message == ja
     assert caught_en.value.message == en
     assert str(caught_en.value) == en
+
+
+@given(st.integers(min_value=0, max_value=MAX_YEN))
+def test_full_width_digits_read_like_ascii(amount):
+    full_width = f"{amount:,}".translate(str.maketrans("0123456789,", "０１２３４５６７８９，"))
+    assert validate_yen(full_width) == validate_yen(f"{amount:,}") == amount
+    assert validate_yen(full_width + "円") == amount
+
+
+@given(st.integers(min_value=1, max_value=MAX_YEN), st.sampled_from(["-", "−", "－", "▲"]))
+def test_any_minus_sign_is_refused_as_negative(amount, sign):
+    with pytest.raises(YenError) as caught:
+        validate_yen(f"{sign}{amount:,}")
+    assert caught.value.code == "yen.negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("１２３", "123"), ("　１，２３４　", "1,234"), ("－５", "-5"), ("−5", "−5"), ("", "")],
+)
+def test_fold_number(text, folded):
+    assert fold_number(text) == folded

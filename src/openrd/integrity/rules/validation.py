@@ -10,7 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from openrd.core.money import MAX_YEN, YenError, validate_yen
+from openrd.core.money import MAX_YEN, YenError, fold_number, validate_yen
+from openrd.core.text_safety import first_invisible_character
+from openrd.core.validators import country_code_message, is_country_code, normalize_country_code
 from openrd.integrity.rules.entries import (
     FUNDING_STATUSES,
     POSITION_KINDS,
@@ -23,7 +25,6 @@ MAX_TEXT = 300
 MAX_ENTRIES = 200
 
 _KEY_RE = re.compile(r"[0-9a-f]{32}")
-_COUNTRY_RE = re.compile(r"[A-Z]{2}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TRUE = {"on", "true", "1", "yes"}
 _FALSE = {"", "off", "false", "0", "no"}
@@ -57,7 +58,7 @@ def _text(value: Any) -> str:
 
 def _country(value: Any) -> str:
     # Full-width and lower-case input ("ｕｓ") is what people type; store the ISO form.
-    return unicodedata.normalize("NFKC", _text(value)).upper()
+    return normalize_country_code(_text(value))
 
 
 def _date(value: Any) -> date | None:
@@ -77,10 +78,12 @@ def _date(value: Any) -> date | None:
 def _effort(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else None
+    # "３０", "30%" and "３０％" are what people type; a minus sign of any kind stays and
+    # is refused by the range check or as not a number.
+    text = fold_number(value).removesuffix("%").rstrip() if isinstance(value, str) else None
     if text == "" or value is None:
         raise _Invalid("integrity.effort_missing", _("Enter the effort in whole percent."))
-    if text is not None and re.fullmatch(r"-?\d+", text):
+    if text is not None and re.fullmatch(r"-?[0-9]+", text):
         return int(text)
     raise _Invalid("integrity.not_whole_number", _("Enter a whole number."))
 
@@ -88,10 +91,8 @@ def _effort(value: Any) -> int:
 def _amount(value: Any) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).strip()
-        if value == "":
-            return None
+    if isinstance(value, str) and fold_number(value) == "":
+        return None  # an empty box, also one holding only a full-width space
     try:
         return validate_yen(value)
     except YenError as exc:
@@ -199,11 +200,21 @@ def _check_common(
                 FieldError(f"{prefix}.{name}", "integrity.too_long",
                            _("Enter at most %(max)s characters.") % {"max": MAX_TEXT})
             )  # fmt: skip
-    if not _COUNTRY_RE.fullmatch(entry.country):
+    for name in text_fields:
+        char = first_invisible_character(getattr(entry, name))
+        if char is not None:
+            # A bidi override or zero-width character makes a title read as something else.
+            errors.append(
+                FieldError(f"{prefix}.{name}", "text.invisible_character",
+                           _("Remove the invisible or control character %(char)s: it can make "
+                             "the text read differently from what it is.")
+                           % {"char": f"U+{ord(char):04X}"})
+            )  # fmt: skip
+    if not is_country_code(entry.country):
+        # An assigned ISO 3166-1 code: "ZZ" has the shape of one but names no country.
         errors.append(
-            FieldError(f"{prefix}.country", "integrity.bad_country",
-                       _("Enter the country as two capital letters (ISO 3166-1), e.g. JP or US."))
-        )  # fmt: skip
+            FieldError(f"{prefix}.country", "integrity.bad_country", country_code_message())
+        )
     if entry.start is not None and entry.end is not None and entry.end < entry.start:
         errors.append(
             FieldError(f"{prefix}.end", "integrity.end_before_start",

@@ -81,7 +81,10 @@ def test_a_change_is_version_2_with_field_changes_and_needs_a_new_pledge(client,
     body = _put(client, auth, {"fundings": [changed], "positions": []}).json()
     assert (body["number"], body["pledged_at"]) == (2, None)
     assert body["diff"] == [{
-        "section": "funding", "key": changed["key"], "kind": "changed", "label": "量子計測",
+        "section": "funding", "section_label": "研究資金", "key": changed["key"],
+        "kind": "changed", "kind_label": "変更", "label": "量子計測",
+        "fields": [{"field": "end", "label": "終了日", "old": "令和8年3月31日",
+                    "new": "令和9年3月31日"}],
         "field_changes": [{"field": "end", "old": "2026-03-31", "new": "2027-03-31"}],
     }]  # fmt: skip
     versions = client.get(f"{URL}/versions", **auth).json()
@@ -168,3 +171,73 @@ def test_openapi_declares_the_error_responses(client):
     assert {"200", "401", "422"} <= set(put["responses"])
     assert put["tags"] == ["integrity"]
     assert {"200", "401", "422"} <= set(spec["paths"][f"{URL}/pledge"]["post"]["responses"])
+
+
+def test_an_empty_old_value_is_an_empty_string_never_none(client, auth):
+    first = _put(client, auth, {"fundings": [{**FUNDING, "end": None}], "positions": []})
+    entry = first.json()["fundings"][0]
+    changed = {**entry, "end": "2027-03-31", "amount_yen": None}
+    _put(client, auth, {"fundings": [changed], "positions": []})
+    en = client.get(URL, HTTP_ACCEPT_LANGUAGE="en", **auth).json()
+    fields = {f["field"]: f for f in en["diff"][0]["fields"]}
+    assert fields["end"] == {"field": "end", "label": "End date", "old": "",
+                             "new": "31 March 2027 (Reiwa 9)"}  # fmt: skip
+    assert fields["amount_yen"] == {"field": "amount_yen", "label": "Amount (yen)",
+                                    "old": "¥5 million", "new": ""}  # fmt: skip
+    assert "None" not in json.dumps(en["diff"])
+
+
+def test_an_added_entry_lists_its_filled_in_fields_in_the_requests_language(client, auth):
+    body = _put(client, auth, {"fundings": [FUNDING], "positions": [POSITION]}, lang="en").json()
+    position = body["diff"][1]
+    assert (position["kind"], position["kind_label"], position["section_label"]) == (
+        "added", "added", "Position held",
+    )  # fmt: skip
+    assert position["field_changes"] == []
+    assert {f["field"]: f["new"] for f in position["fields"]} == {
+        "organisation": "Stanford University", "country": "US", "title": "Visiting scholar",
+        "kind": "Visiting / guest position", "paid": "no",
+    }  # fmt: skip
+    assert all(f["old"] == "" for f in position["fields"])
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"), [("１２３", 123), ("１,２３４円", 1_234), ("￥１，０００", 1_000)]
+)
+def test_full_width_amounts_are_read_like_ascii(client, auth, amount, expected):
+    body = _put(client, auth, {"fundings": [{**FUNDING, "amount_yen": amount}], "positions": []})
+    assert body.status_code == 200, body.content
+    assert body.json()["fundings"][0]["amount_yen"] == expected
+
+
+@pytest.mark.parametrize("amount", ["−5", "－５", "▲5"])
+def test_any_minus_sign_in_an_amount_is_refused_as_negative(client, auth, amount):
+    body = {"fundings": [{**FUNDING, "amount_yen": amount}], "positions": []}
+    assert _errors(_put(client, auth, body, lang="en")) == {
+        "fundings.0.amount_yen": "The amount cannot be negative."
+    }
+    assert not DisclosureVersion.objects.exists()
+
+
+def test_a_saved_date_left_out_of_a_put_is_refused_not_cleared(client, auth):
+    first = _put(client, auth, {"fundings": [FUNDING], "positions": []}).json()
+    entry = {k: v for k, v in first["fundings"][0].items() if k != "end"}
+    errors = _errors(_put(client, auth, {"fundings": [entry], "positions": []}, lang="en"))
+    assert errors == {
+        "fundings.0.end": "Send the date, or null to remove it: a date left out does not clear "
+        "the saved one."
+    }
+    ja = _errors(_put(client, auth, {"fundings": [entry], "positions": []}))
+    assert "null" in ja["fundings.0.end"]
+    assert "Send" not in ja["fundings.0.end"]
+    assert DisclosureVersion.objects.get().fundings[0]["end"] == "2026-03-31"
+    cleared = _put(client, auth, {"fundings": [{**entry, "end": None}], "positions": []})
+    assert (cleared.json()["number"], cleared.json()["fundings"][0]["end"]) == (2, None)
+
+
+def test_a_new_entry_may_leave_its_dates_out(client, auth):
+    _put(client, auth, {"fundings": [FUNDING], "positions": []})
+    no_dates = {k: v for k, v in FUNDING.items() if k not in ("start", "end")}
+    response = _put(client, auth, {"fundings": [no_dates], "positions": []})
+    assert response.status_code == 200
+    assert response.json()["fundings"][0]["end"] is None

@@ -1,6 +1,10 @@
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 
 from openrd.accounts.services import issue_api_token
 from openrd.accounts.tests.factories import UserFactory
@@ -235,3 +239,206 @@ def test_another_users_disclosure_never_appears(client):
         assert canary not in response.content.decode()
     assert latest_disclosure(a).pledged_at is None
     assert not DisclosureVersion.objects.filter(person=b).exists()
+
+
+class _Ids(HTMLParser):
+    """Every element id of a page, and every (element, attributes) that refers to ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.described: list[dict] = []
+        self.invalid: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if "aria-describedby" in attrs:
+            self.described.append(attrs)
+        if attrs.get("aria-invalid") == "true":
+            self.invalid.append(attrs)
+
+
+def _parse(html: str) -> _Ids:
+    parser = _Ids()
+    parser.feed(html)
+    return parser
+
+
+def _saved_with_dates(user, *, end="2026-03-31", pledged=True):
+    funding = {"key": K1, "title": "量子計測", "funder": "JST", "effort_percent": 30,
+               "start": "2023-04-01", "end": end}  # fmt: skip
+    save_disclosure(user, actor=user, fundings=[funding], positions=[])
+    if pledged:
+        pledge(user, actor=user)
+    return latest_disclosure(user)
+
+
+def test_an_unreadable_date_is_refused_and_nothing_changes(client):
+    user = UserFactory()
+    saved = _saved_with_dates(user)
+    client.force_login(user)
+    # The browser blanked 2026-02-30 and the page's script marked it.
+    data = funding_post(K1, title="新しい題名", funder="JST", start="2023-04-01", end="",
+                        amount_yen="", **{"end-bad": "1"})  # fmt: skip
+    response = post(client, EDIT, ("funding", K1, data))
+    assert response.status_code == 422
+    page = response.content.decode()
+    field = _parse(page)
+    assert (
+        f'<div id="funding-{K1}-end-error"><p class="field__error">実在する日付を入力してください。'
+        in page
+    )
+    end_input = next(a for a in field.invalid if a["id"] == f"funding-{K1}-end")
+    assert f"funding-{K1}-end-error" in end_input["aria-describedby"].split()
+    assert f'href="#funding-{K1}-end"' in page  # listed in the error summary too
+    assert 'value="新しい題名"' in page  # every other typed value is kept
+    latest = latest_disclosure(user)
+    assert (latest.pk, latest.number, latest.pledged_at) == (saved.pk, 1, saved.pledged_at)
+    assert latest.fundings[0]["end"] == "2026-03-31"
+    assert AuditEntry.objects.filter(action="integrity.disclosure.saved").count() == 1
+
+
+def test_an_empty_date_without_the_remove_box_keeps_the_saved_one(client):
+    # Without the script an unreadable date arrives as an empty value, like this.
+    user = UserFactory()
+    saved = _saved_with_dates(user)
+    client.force_login(user)
+    data = funding_post(K1, funder="JST", start="2023-04-01", end="", amount_yen="")
+    response = post(client, "/en/disclosures/", ("funding", K1, data))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "No date was received, so the saved date (31 March 2026 (Reiwa 8)) is kept." in page
+    assert f'id="funding-{K1}-end-clear" name="funding-{K1}-end-clear">' in page
+    assert latest_disclosure(user).pk == saved.pk
+    assert latest_disclosure(user).pledged_at == saved.pledged_at
+
+
+def test_ticking_remove_this_date_clears_it(client):
+    user = UserFactory()
+    _saved_with_dates(user)
+    client.force_login(user)
+    data = funding_post(K1, funder="JST", start="2023-04-01", end="", amount_yen="",
+                        **{"end-clear": "on"})  # fmt: skip
+    response = post(client, EDIT, ("funding", K1, data))
+    assert response.status_code == 302
+    latest = latest_disclosure(user)
+    assert (latest.number, latest.fundings[0]["end"], latest.pledged_at) == (2, None, None)
+
+
+def test_a_new_date_replaces_the_saved_one_without_ticking_anything(client):
+    user = UserFactory()
+    _saved_with_dates(user)
+    client.force_login(user)
+    data = funding_post(K1, funder="JST", start="2023-04-01", end="2027-03-31", amount_yen="")
+    assert post(client, EDIT, ("funding", K1, data)).status_code == 302
+    assert latest_disclosure(user).fundings[0]["end"] == "2027-03-31"
+
+
+def test_the_remove_box_is_offered_only_for_saved_dates(client):
+    user = UserFactory()
+    _saved_with_dates(user, end=None, pledged=False)
+    client.force_login(user)
+    page = client.get(EDIT).content.decode()
+    assert f'name="funding-{K1}-start-clear"' in page
+    assert f'name="funding-{K1}-end-clear"' not in page
+    row = client.get("/ja/disclosures/rows/funding/").content.decode()
+    assert "-clear" not in row
+
+
+def test_an_unreadable_date_in_a_new_row_is_refused_not_dropped_as_blank(client):
+    user = UserFactory()
+    client.force_login(user)
+    blank = {f"funding-{K3}-new": "1", f"funding-{K3}-status": "current",
+             f"funding-{K3}-country": "JP", f"funding-{K3}-start-bad": "1"}  # fmt: skip
+    response = post(client, "/en/disclosures/", ("funding", K3, blank))
+    assert response.status_code == 422
+    assert "Enter a real date." in response.content.decode()
+    assert not DisclosureVersion.objects.exists()
+
+
+def test_a_date_refusal_still_shows_every_other_error_at_once(client):
+    user = UserFactory()
+    _saved_with_dates(user)
+    client.force_login(user)
+    data = funding_post(K1, funder="", start="2023-04-01", end="", amount_yen="",
+                        effort_percent="abc", **{"end-bad": "1"})  # fmt: skip
+    page = post(client, "/en/disclosures/", ("funding", K1, data)).content.decode()
+    assert "Enter a real date." in page
+    assert "Enter the funder." in page
+    assert "Enter a whole number." in page
+
+
+def test_the_page_script_is_a_static_file_under_the_csp(client):
+    client.force_login(UserFactory())
+    page = client.get(EDIT).content.decode()
+    assert f'<script src="{static("integrity/dates.js")}" defer></script>' in page
+    script = Path(finders.find("integrity/dates.js")).read_text(encoding="utf-8")
+    assert "validity.badInput" in script
+    assert '"-bad"' in script
+
+
+@pytest.mark.parametrize("url", [EDIT, "/en/disclosures/"])
+def test_every_aria_describedby_points_at_an_element_that_exists(client, url):
+    user = UserFactory()
+    _saved_with_dates(user)
+    client.force_login(user)
+    data = funding_post(K1, nda="on", title="秘密", funder="", start="2023-04-01", end="",
+                        amount_yen="-1", effort_percent="101", country="日本",
+                        **{"end-bad": "1"})  # fmt: skip
+    pages = [
+        client.get(url).content.decode(),
+        post(client, url, ("funding", K1, data), ("position", K2, position_post(
+            K2, organisation="", kind="secret", start="2024-04-01", end="2023-04-01"))
+        ).content.decode(),
+        client.post(url + "pledge/", {}).content.decode(),
+    ]  # fmt: skip
+    for html in pages:
+        parsed = _parse(html)
+        for attrs in parsed.described:
+            assert set(attrs["aria-describedby"].split()) <= parsed.ids, attrs
+    refused = _parse(pages[1])
+    assert len(refused.invalid) >= 8
+    for attrs in refused.invalid:
+        # An input marked invalid names its error message, which is on the page.
+        assert f"{attrs['id']}-error" in attrs["aria-describedby"].split(), attrs
+
+
+def test_full_width_numbers_in_the_form_are_read_like_ascii(client):
+    user = UserFactory()
+    client.force_login(user)
+    data = funding_post(K1, new=True, amount_yen="１,２３４,０００円", effort_percent="３０％")
+    assert post(client, EDIT, ("funding", K1, data)).status_code == 302
+    saved = latest_disclosure(user).fundings[0]
+    assert (saved["amount_yen"], saved["effort_percent"]) == (1_234_000, 30)
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("−5", "The amount cannot be negative."), ("－５", "The amount cannot be negative."),
+     ("１．５", "Enter the amount in whole yen.")],
+)  # fmt: skip
+def test_full_width_minus_and_fractions_are_refused(client, amount, message):
+    client.force_login(UserFactory())
+    data = funding_post(K1, new=True, amount_yen=amount)
+    response = post(client, "/en/disclosures/", ("funding", K1, data))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not DisclosureVersion.objects.exists()
+
+
+def test_history_shows_an_empty_value_as_none_never_as_python_none(client):
+    user = UserFactory()
+    _saved_with_dates(user, end=None)
+    saved = latest_disclosure(user).fundings[0]
+    save_disclosure(user, actor=user, positions=[], fundings=[{**saved, "end": "2027-03-31"}])
+    client.force_login(user)
+    ja = client.get(HISTORY).content.decode()
+    assert (
+        '<td><span class="muted">（なし）</span></td>\n        <td><ins>令和9年3月31日</ins>' in ja
+    )
+    en = client.get("/en/disclosures/history/").content.decode()
+    assert '<span class="muted">(none)</span>' in en
+    assert "<ins>31 March 2027 (Reiwa 9)</ins>" in en
+    assert "None" not in ja + en

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -11,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from openrd.accounts.api import router as accounts_router
 from openrd.core.api_errors import localized_errors
 from openrd.core.api_parser import SafeJsonParser
+from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.core.text_safety import UnsafeText
 from openrd.integrity.api import router as integrity_router
 from openrd.programs.api import router as programs_router
@@ -78,6 +82,39 @@ def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) 
     return api.create_response(
         request, {"detail": _("The request has errors."), "errors": errors}, status=422
     )
+
+
+@api.exception_handler(Refused)
+def on_refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    """A rule refused the change: every reason with its source, always 409 (ADR 0016)."""
+    return api.create_response(request, exc.as_dict(), status=REFUSED_STATUS)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over the limit is refused before it is read, in JSON like every answer."""
+    limit = max(1, settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20)
+    return api.create_response(
+        request,
+        {"detail": _("The request body is larger than %(limit)s MB.") % {"limit": limit}},
+        status=413,
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    error = {"loc": ["body"], "field": "", "type": "multipart_invalid", "msg": _(
+        "The request body is not valid multipart form data."
+    )}  # fmt: skip
+    return api.create_response(
+        request, {"detail": _("The request has errors."), "errors": [error]}, status=422
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Too many fields or files, a malformed header: a JSON 400, never an HTML page."""
+    return api.create_response(request, {"detail": _("The request is malformed.")}, status=400)
 
 
 @api.exception_handler(Http404)

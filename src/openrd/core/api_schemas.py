@@ -36,3 +36,16 @@ class RefusalOut(Schema):
     detail: str
     reasons: list[ReasonOut] = []
     errors: list[FieldErrorOut] = []
+
+
+# What every operation that changes data may answer besides its own outcomes:
+# 401 no valid credentials; 403 a read-only token (or a token where only a
+# signed-in session may act); 404 nothing the caller may see; 413 a body over the
+# size limit; 422 bad input, field by field.
+WRITE_ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    413: ErrorOut,
+    422: ValidationErrorOut,
+}

@@ -8,11 +8,8 @@ import rules
 
 from openrd.accounts.models import Role
 from openrd.accounts.permissions import is_command_tower_admin
+from openrd.accounts.queries import is_active_user, role_organisation_ids
 from openrd.programs.models import Call, CallStatus, Program
-
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 @rules.predicate
@@ -27,13 +24,7 @@ def is_staff_of_program_agency(user: Any, program: Any) -> bool:
 
 def staff_agency_ids(user: Any) -> frozenset[int]:
     """The agencies whose staff the user is (none for visitors and inactive accounts)."""
-    if not _active(user):
-        return frozenset()
-    return frozenset(
-        user.role_assignments.filter(
-            role=Role.AGENCY_STAFF, organisation__isnull=False
-        ).values_list("organisation_id", flat=True)
-    )
+    return role_organisation_ids(user, Role.AGENCY_STAFF)
 
 
 @rules.predicate
@@ -44,7 +35,7 @@ def is_staff_of_call_agency(user: Any, obj: Any) -> bool:
     if isinstance(obj, Call):
         return obj.agency_id is not None and obj.agency_id in staff_agency_ids(user)
     if isinstance(obj, Program):
-        return _active(user) and bool(is_staff_of_program_agency(user, obj))
+        return is_active_user(user) and bool(is_staff_of_program_agency(user, obj))
     return False
 
 

@@ -6,9 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -16,16 +14,18 @@ from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth
 from openrd.core.access import deny
-from openrd.core.api_schemas import ErrorOut, RefusalOut, ValidationErrorOut
+from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
-from openrd.programs.models import Call
 from openrd.proposals import services
 from openrd.proposals.downloads import file_response
-from openrd.proposals.presenters import proposal_dict, proposal_summary
+from openrd.proposals.permissions import is_applicant, is_officer_of_institution
+from openrd.proposals.presenters import attachment_dict, proposal_dict, proposal_summary
 from openrd.proposals.queries import (
+    INSTITUTION,
     OWNER,
     ProposalAccess,
     proposal_access,
+    startable_call,
     visible_accesses,
 )
 
@@ -47,7 +47,10 @@ class ProposalFields(Schema):
     effort_percent: int | None = Field(None, description="Effort on this project, 1–100 %")
     budget: list[BudgetLineIn] | None = None
     co_investigators: list[str] | None = Field(
-        None, description="e-Rad researcher numbers of the co-investigators"
+        None,
+        max_length=services.MAX_CO_INVESTIGATORS,
+        description="e-Rad researcher numbers of the co-investigators "
+        f"(at most {services.MAX_CO_INVESTIGATORS})",
     )
 
 
@@ -86,18 +89,22 @@ class AttachmentOut(Schema):
 
 class FieldChangeOut(Schema):
     field: str
-    old: str
-    new: str
+    label: str
+    old: str = Field(description="As shown to people; empty when there was no value")
+    new: str = Field(description="As shown to people; empty when there is no value")
 
 
 class DisclosureChangeOut(Schema):
     section: str
-    kind: str
+    section_label: str
+    key: str
+    kind: str = Field(description="added, removed or changed")
+    kind_label: str
     label: str
     fields: list[FieldChangeOut]
 
 
-class VersionOut(Schema):
+class ProposalVersionOut(Schema):
     number: int
     submitted_at: datetime
     endorsement: str
@@ -106,6 +113,13 @@ class VersionOut(Schema):
     disclosure_version: int
     content: dict[str, Any]
     disclosure_changes: list[DisclosureChangeOut] | None = None
+
+
+class SeenByOut(Schema):
+    """Which submitted version each party reads (None: none yet)."""
+
+    institution: int | None = Field(description="The version the institution reads")
+    agency: int | None = Field(description="The endorsed version the agency reads")
 
 
 class ProposalOut(Schema):
@@ -125,13 +139,16 @@ class ProposalOut(Schema):
     budget: list[BudgetLineOut]
     co_investigators: list[PersonOut]
     attachments: list[AttachmentOut]
-    versions: list[VersionOut]
+    seen_by: SeenByOut
+    versions: list[ProposalVersionOut]
 
 
-class ConflictOut(Schema):
-    detail: str
-    current: ProposalOut
-    yours: dict[str, Any]
+class ConflictOut(RefusalOut):
+    """409: a rule refused the change (``reasons``), or someone saved since
+    ``revision`` (reason ``proposal.stale_revision``, with ``current`` and ``yours``)."""
+
+    current: ProposalOut | None = None
+    yours: dict[str, Any] | None = None
 
 
 class ReturnIn(Schema):
@@ -152,11 +169,20 @@ def _changes(payload: ProposalFields) -> services.DraftChanges:
     )
 
 
-def _owner_access(request: HttpRequest, pk: int, perm: str) -> ProposalAccess:
+def _applicant_access(request: HttpRequest, pk: int) -> ProposalAccess:
+    """The proposal for a step only its applicant takes; anyone else gets 404 (audited).
+    Whether its state allows the step is the service's to say (409 with the reason)."""
     access = proposal_access(request.user, pk, request=request)
-    if access.mode != OWNER or not request.user.has_perm(perm, access.proposal):
+    if access.mode != OWNER or not is_applicant(request.user, access.proposal):
         deny(request, access.proposal)
     return access
+
+
+def _officer_access(request: HttpRequest, pk: int) -> ProposalAccess:
+    access = proposal_access(request.user, pk, request=request)
+    if not is_officer_of_institution(request.user, access.proposal):
+        deny(request, access.proposal)
+    return ProposalAccess(access.proposal, INSTITUTION)
 
 
 class ProposalSummaryOut(Schema):
@@ -172,9 +198,14 @@ class ProposalSummaryOut(Schema):
     endorsement: str | None
 
 
+REFUSED = {409: RefusalOut}
+COMMON = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE = {**WRITE_ERRORS, **REFUSED}
+
+
 @router.get(
     "/proposals",
-    response=list[ProposalSummaryOut],
+    response={200: list[ProposalSummaryOut], 401: ErrorOut},
     summary="Proposals the user may see (summaries; GET /proposals/{id} for one in full)",
 )
 def list_proposals(request: HttpRequest) -> list[dict[str, Any]]:
@@ -183,77 +214,73 @@ def list_proposals(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/proposals",
-    response={201: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
-    summary="Start a draft proposal for an open call",
+    response={201: ProposalOut, **WRITE},
+    summary="Start a draft proposal for an open call, filled with the fields given",
+    description="One step: when a field is refused (422) or the call takes no proposals "
+    "now (409), nothing is created.",
 )
 def create_proposal(request: HttpRequest, payload: ProposalCreate) -> Status:
     if not request.user.has_perm("proposals.create_proposal"):
         deny(request, what="proposal")
-    call = get_object_or_404(Call.objects.exclude(status="draft"), pk=payload.call_id)
-    changes = _changes(payload)
-    proposal = services.create_proposal(actor=request.user, call=call)  # type: ignore[arg-type]
-    if changes.fields or changes.budget is not None or changes.co_investigators is not None:
-        proposal = services.save_draft(
-            proposal,
-            actor=request.user,  # type: ignore[arg-type]
-            revision=proposal.revision,
-            changes=changes,
-        )
+    call = startable_call(payload.call_id)
+    if call is None:
+        raise Http404
+    proposal = services.create_proposal(
+        actor=request.user,  # type: ignore[arg-type]
+        call=call,
+        changes=_changes(payload),
+    )
     return Status(201, proposal_dict(ProposalAccess(proposal, OWNER)))
 
 
-@router.get(
-    "/proposals/{pk}",
-    response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
-)
+@router.get("/proposals/{pk}", response={200: ProposalOut, **COMMON})
 def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     return proposal_dict(proposal_access(request.user, pk, request=request))
 
 
 @router.patch(
     "/proposals/{pk}",
-    response={
-        200: ProposalOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ConflictOut,
-        422: ValidationErrorOut,
-    },
-    summary="Save changes to a draft; 409 when someone saved since `revision`",
+    response={200: ProposalOut, **WRITE_ERRORS, 409: ConflictOut},
+    summary="Save changes to a draft; 409 when someone saved since `revision` or the "
+    "proposal cannot change now",
 )
 def update_proposal(request: HttpRequest, pk: int, payload: ProposalPatch) -> Any:
-    access = _owner_access(request, pk, "proposals.edit_proposal")
+    access = _applicant_access(request, pk)
     try:
-        proposal = services.save_draft(
+        saved = services.save_draft(
             access.proposal,
             actor=request.user,  # type: ignore[arg-type]
             revision=payload.revision,
             changes=_changes(payload),
         )
     except services.StaleRevision as stale:
+        message = _(
+            "Someone saved this proposal after you opened it. Your text is returned "
+            "in “yours”; nothing was saved."
+        )
         return Status(
             409,
             {
-                "detail": _(
-                    "Someone saved this proposal after you opened it. Your text is returned "
-                    "in “yours”; nothing was saved."
-                ),
+                "detail": message,
+                "reasons": [
+                    {"code": "proposal.stale_revision", "message": message, "source": "OpenRD"}
+                ],
                 "current": proposal_dict(ProposalAccess(stale.current, OWNER)),
                 "yours": payload.model_dump(mode="json", exclude_unset=True),
             },
         )
-    return proposal_dict(ProposalAccess(proposal, OWNER))
+    return proposal_dict(ProposalAccess(saved.proposal, OWNER))
 
 
 @router.post(
     "/proposals/{pk}/attachments",
-    response={201: AttachmentOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={201: AttachmentOut, **WRITE},
     summary="Attach a PDF for one of the call's documents",
 )
 def attach(
     request: HttpRequest, pk: int, document_code: Form[str], file: File[UploadedFile]
 ) -> Status:
-    access = _owner_access(request, pk, "proposals.edit_proposal")
+    access = _applicant_access(request, pk)
     attachment = services.attach_document(
         access.proposal,
         actor=request.user,  # type: ignore[arg-type]
@@ -261,65 +288,37 @@ def attach(
         upload=file,
         filename=file.name or "",
     )
-    return Status(
-        201,
-        {
-            "document_code": attachment.document_code,
-            "filename": attachment.filename,
-            "sha256": attachment.file.sha256,
-            "size": attachment.file.size,
-            "url": f"/api/v1/proposals/{pk}/files/{attachment.file.sha256}",
-        },
-    )
+    return Status(201, attachment_dict(pk, services.attachment_entry(attachment)))
 
 
-@router.get(
-    "/proposals/{pk}/files/{sha256}",
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
-)
+@router.get("/proposals/{pk}/files/{sha256}", response={200: None, **COMMON})
 def download(request: HttpRequest, pk: int, sha256: str) -> FileResponse:
     return file_response(request, pk, sha256)
 
 
 @router.post(
     "/proposals/{pk}/submit",
-    response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: RefusalOut},
-    summary="Submit; 422 with every reason when a rule refuses",
-    description="Send an `Idempotency-Key` header: repeating the request with the same key "
-    "returns the same submission instead of creating another.",
+    response={200: ProposalOut, **WRITE},
+    summary="Submit; 409 with every reason when a rule refuses",
+    description="Send an `Idempotency-Key` header (at most 100 characters of letters, digits "
+    "and `-_.:~`; a UUID): repeating the request with the same key returns the same "
+    "submission instead of creating another; the same key with different content is 409 "
+    "(`submission.key_reused`); a malformed key is 422.",
 )
 def submit(request: HttpRequest, pk: int) -> Any:
-    access = _owner_access(request, pk, "proposals.edit_proposal")
-    key = request.headers.get("Idempotency-Key", "").strip()[:100] or uuid.uuid4().hex
-    try:
-        services.submit_proposal(
-            access.proposal,
-            actor=request.user,  # type: ignore[arg-type]
-            idempotency_key=key,
-        )
-    except services.SubmissionRefused as refused:
-        return Status(
-            422,
-            {
-                "detail": _("The proposal cannot be submitted yet."),
-                "reasons": [r.as_dict() for r in refused.decision.reasons],
-            },
-        )
-    except ValidationError as exc:
-        return Status(422, {"detail": " ".join(exc.messages), "reasons": []})
+    access = _applicant_access(request, pk)
+    key = request.headers.get("Idempotency-Key")
+    services.submit_proposal(
+        access.proposal,
+        actor=request.user,  # type: ignore[arg-type]
+        idempotency_key=uuid.uuid4().hex if key is None else key.strip(),
+    )
     return proposal_dict(proposal_access(request.user, pk, request=request))
-
-
-def _officer_access(request: HttpRequest, pk: int) -> ProposalAccess:
-    access = proposal_access(request.user, pk, request=request)
-    if not request.user.has_perm("proposals.endorse_proposal", access.proposal):
-        deny(request, access.proposal)
-    return ProposalAccess(access.proposal, "institution")
 
 
 @router.post(
     "/proposals/{pk}/endorse",
-    response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: ProposalOut, **WRITE},
     summary="The institution endorses the latest submitted version",
 )
 def endorse(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -330,7 +329,7 @@ def endorse(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.post(
     "/proposals/{pk}/return",
-    response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: ProposalOut, **WRITE},
     summary="The institution returns the latest submitted version to the applicant",
 )
 def return_to_applicant(request: HttpRequest, pk: int, payload: ReturnIn) -> dict[str, Any]:
@@ -345,10 +344,10 @@ def return_to_applicant(request: HttpRequest, pk: int, payload: ReturnIn) -> dic
 
 @router.post(
     "/proposals/{pk}/withdraw",
-    response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
-    summary="Withdraw before the deadline",
+    response={200: ProposalOut, **WRITE},
+    summary="Withdraw for good, while the call takes proposals",
 )
 def withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
-    access = _owner_access(request, pk, "proposals.edit_proposal")
+    access = _applicant_access(request, pk)
     proposal = services.withdraw_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
     return proposal_dict(ProposalAccess(proposal, OWNER))

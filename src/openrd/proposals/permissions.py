@@ -1,8 +1,11 @@
-"""Who may do what with a proposal.
+"""Who may do what with a proposal: the role and the state, together.
 
-The applicant (PI) edits; co-investigators read; the institution's officer
-endorses or returns submitted versions; the call's agency reads endorsed
-versions. Nobody else sees a proposal at all: not even that it exists.
+Seeing a proposal comes from the audiences declared in ``queries`` (owners,
+institution, agency), so a permission can never grant what a list hides. Each
+step combines who you are with what the lifecycle table (``rules.lifecycle``)
+allows in the proposal's state: ``can_endorse = is_officer_of_institution &
+is_awaiting_endorsement``. The call's window is not a permission: it changes by
+the second, and the services refuse with the reason.
 """
 
 from __future__ import annotations
@@ -13,16 +16,10 @@ import rules
 
 from openrd.accounts.models import Role
 from openrd.accounts.permissions import is_researcher
-
-
-def _role_orgs(user: Any, role: Role) -> set[int]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    return set(
-        user.role_assignments.filter(role=role, organisation__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    )
+from openrd.accounts.queries import role_organisation_ids
+from openrd.proposals.models import ProposalStatus
+from openrd.proposals.queries import OWNER, view_mode
+from openrd.proposals.rules import EDITABLE_STATES, may_move
 
 
 @rules.predicate
@@ -31,32 +28,46 @@ def is_applicant(user: Any, proposal: Any) -> bool:
 
 
 @rules.predicate
-def is_co_investigator(user: Any, proposal: Any) -> bool:
-    return proposal is not None and proposal.members.filter(person_id=user.pk).exists()
+def is_owner(user: Any, proposal: Any) -> bool:
+    """The applicant or a co-investigator (the owners' audience)."""
+    return proposal is not None and view_mode(user, proposal) == OWNER
+
+
+@rules.predicate
+def may_see(user: Any, proposal: Any) -> bool:
+    return proposal is not None and view_mode(user, proposal) is not None
 
 
 @rules.predicate
 def is_officer_of_institution(user: Any, proposal: Any) -> bool:
-    return proposal is not None and proposal.institution_id in _role_orgs(
+    return proposal is not None and proposal.institution_id in role_organisation_ids(
         user, Role.INSTITUTION_OFFICER
     )
 
 
 @rules.predicate
-def is_staff_of_call_agency(user: Any, proposal: Any) -> bool:
-    return proposal is not None and proposal.call.agency_id in _role_orgs(user, Role.AGENCY_STAFF)
+def is_editable(user: Any, proposal: Any) -> bool:
+    return proposal is not None and proposal.status in EDITABLE_STATES
+
+
+@rules.predicate
+def is_submittable(user: Any, proposal: Any) -> bool:
+    return proposal is not None and may_move(proposal.status, ProposalStatus.SUBMITTED)
+
+
+@rules.predicate
+def is_withdrawable(user: Any, proposal: Any) -> bool:
+    return proposal is not None and may_move(proposal.status, ProposalStatus.WITHDRAWN)
+
+
+@rules.predicate
+def is_awaiting_endorsement(user: Any, proposal: Any) -> bool:
+    return proposal is not None and may_move(proposal.status, ProposalStatus.ENDORSED)
 
 
 rules.add_perm("proposals.create_proposal", is_researcher)
-rules.add_perm("proposals.edit_proposal", is_applicant)
-rules.add_perm("proposals.view_working_copy", is_applicant | is_co_investigator)
-rules.add_perm("proposals.endorse_proposal", is_officer_of_institution)
-rules.add_perm("proposals.view_endorsed_versions", is_staff_of_call_agency)
-
-
-def institution_ids(user: Any) -> set[int]:
-    return _role_orgs(user, Role.INSTITUTION_OFFICER)
-
-
-def agency_ids(user: Any) -> set[int]:
-    return _role_orgs(user, Role.AGENCY_STAFF)
+rules.add_perm("proposals.view_proposal", may_see)
+rules.add_perm("proposals.edit_proposal", is_applicant & is_editable)
+rules.add_perm("proposals.submit_proposal", is_applicant & is_submittable)
+rules.add_perm("proposals.withdraw_proposal", is_applicant & is_withdrawable)
+rules.add_perm("proposals.endorse_proposal", is_officer_of_institution & is_awaiting_endorsement)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from openrd.integrity.queries import version_diff
+from openrd.integrity.presenters import disclosure_changes
 from openrd.proposals.models import Endorsement, ProposalVersion
 from openrd.proposals.queries import AGENCY, OWNER, ProposalAccess
 from openrd.proposals.services import snapshot_content
@@ -24,18 +24,24 @@ def version_dict(version: ProposalVersion, *, with_diff: bool) -> dict[str, Any]
         "content": version.content,
     }
     if with_diff:
-        out["disclosure_changes"] = [
-            {
-                "section": c.section,
-                "kind": c.kind,
-                "label": c.label,
-                "fields": [
-                    {"field": f, "old": str(o), "new": str(n)} for f, o, n in c.field_changes
-                ],
-            }
-            for c in version_diff(version.disclosure)
-        ]
+        out["disclosure_changes"] = disclosure_changes(version.disclosure)
     return out
+
+
+def attachment_dict(pk: int, entry: dict[str, Any]) -> dict[str, Any]:
+    """One attached file with the API address it is downloaded from: the same in
+    every answer (the upload's, the proposal's, a version's)."""
+    return entry | {"url": reverse("api-v1:download", kwargs={"pk": pk, "sha256": entry["sha256"]})}
+
+
+def seen_by(versions: list[ProposalVersion]) -> dict[str, int | None]:
+    """The version the institution reads (the latest) and the one the agency reads
+    (the latest endorsed), so the applicant knows what each party has in hand."""
+    endorsed = [v.number for v in versions if v.endorsement == Endorsement.ENDORSED]
+    return {
+        "institution": versions[0].number if versions else None,
+        "agency": max(endorsed) if endorsed else None,
+    }
 
 
 def _identity(access: ProposalAccess) -> dict[str, Any]:
@@ -77,10 +83,9 @@ def proposal_dict(access: ProposalAccess) -> dict[str, Any]:
                 "co_investigators",
             )
         },
-        "attachments": [
-            a | {"url": reverse("proposals:file", kwargs={"pk": p.pk, "sha256": a["sha256"]})}
-            for a in content["attachments"]
-        ],
+        "attachments": [attachment_dict(p.pk, a) for a in content["attachments"]],
+        # Each viewer learns only of versions it may see itself.
+        "seen_by": seen_by(versions),
         "versions": [version_dict(v, with_diff=access.mode != OWNER) for v in versions],
     }
 

@@ -1,26 +1,75 @@
 """Reads of proposals, always filtered by who is asking.
 
-Three views of a proposal exist: the owners' (applicant and co-investigators:
-the working copy and every version), the institution's (submitted versions
-only) and the agency's (endorsed versions only). Everything else is a 404,
-audited by core.access.
+Three audiences see a proposal, each declared once below as a filter: the
+owners (applicant and co-investigators: the working copy and every version),
+the institution (once a version has been submitted) and the call's agency
+(once a version has been endorsed). Lists, the detail page, the API, file
+downloads and the ``proposals.view_proposal`` permission all read these same
+declarations, so "may see this" and "is in my list" cannot disagree.
+Everything else is a 404, audited by core.access.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from openrd.accounts.models import Role
+from openrd.accounts.queries import is_active_user, role_organisation_ids
 from openrd.core.access import get_visible_or_404
-from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
-from openrd.proposals.permissions import agency_ids, institution_ids
+from openrd.programs.models import Call
+from openrd.proposals.models import (
+    Endorsement,
+    Proposal,
+    ProposalMember,
+    ProposalStatus,
+    ProposalVersion,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 OWNER, INSTITUTION, AGENCY = "owner", "institution", "agency"
+
+
+def _owners(user: Any) -> Q:
+    member = ProposalMember.objects.filter(proposal=OuterRef("pk"), person=user)
+    return Q(applicant=user) | Q(Exists(member))
+
+
+def _institution(user: Any) -> Q:
+    submitted = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+    return (
+        Q(institution_id__in=role_organisation_ids(user, Role.INSTITUTION_OFFICER))
+        & ~Q(status=ProposalStatus.DRAFT)
+        & Q(Exists(submitted))
+    )
+
+
+def _agency(user: Any) -> Q:
+    endorsed = ProposalVersion.objects.filter(
+        proposal=OuterRef("pk"), endorsement=Endorsement.ENDORSED
+    )
+    return Q(call__agency_id__in=role_organisation_ids(user, Role.AGENCY_STAFF)) & Q(
+        Exists(endorsed)
+    )
+
+
+@dataclass(frozen=True)
+class Audience:
+    mode: str
+    condition: Callable[[Any], Q]
+
+
+# The most direct view first: an officer who is also the applicant edits as the owner.
+AUDIENCES = (
+    Audience(OWNER, _owners),
+    Audience(INSTITUTION, _institution),
+    Audience(AGENCY, _agency),
+)
 
 
 def _base() -> QuerySet[Proposal]:
@@ -29,29 +78,45 @@ def _base() -> QuerySet[Proposal]:
     )
 
 
-def owned_proposals(user: Any) -> QuerySet[Proposal]:
-    if not getattr(user, "is_authenticated", False):
+def _visible_as(user: Any, mode: str) -> QuerySet[Proposal]:
+    if not is_active_user(user):
         return Proposal.objects.none()
-    return _base().filter(Q(applicant=user) | Q(members__person=user)).distinct()
+    audience = next(a for a in AUDIENCES if a.mode == mode)
+    return _base().filter(audience.condition(user))
+
+
+def owned_proposals(user: Any) -> QuerySet[Proposal]:
+    return _visible_as(user, OWNER)
 
 
 def institution_proposals(user: Any) -> QuerySet[Proposal]:
     """Proposals of the officer's institutions that have been submitted at least once."""
-    orgs = institution_ids(user)
-    return (
-        _base()
-        .filter(institution_id__in=orgs)
-        .exclude(status=ProposalStatus.DRAFT)
-        .filter(Exists(ProposalVersion.objects.filter(proposal=OuterRef("pk"))))
-    )
+    return _visible_as(user, INSTITUTION)
 
 
 def agency_proposals(user: Any) -> QuerySet[Proposal]:
     """Proposals to the staff member's agencies with an endorsed version."""
-    endorsed = ProposalVersion.objects.filter(
-        proposal=OuterRef("pk"), endorsement=Endorsement.ENDORSED
-    )
-    return _base().filter(call__agency_id__in=agency_ids(user)).filter(Exists(endorsed))
+    return _visible_as(user, AGENCY)
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    """Every proposal the user may see, in any audience."""
+    if not is_active_user(user):
+        return Proposal.objects.none()
+    condition = Q()
+    for audience in AUDIENCES:
+        condition |= audience.condition(user)
+    return _base().filter(condition)
+
+
+def view_mode(user: Any, proposal: Proposal) -> str | None:
+    """The audience the user sees ``proposal`` as, or None."""
+    if not is_active_user(user):
+        return None
+    for audience in AUDIENCES:
+        if Proposal.objects.filter(pk=proposal.pk).filter(audience.condition(user)).exists():
+            return audience.mode
+    return None
 
 
 @dataclass(frozen=True)
@@ -68,21 +133,18 @@ class ProposalAccess:
 
 def proposal_access(user: Any, pk: int, *, request: HttpRequest | None = None) -> ProposalAccess:
     """The proposal as this user may see it, or Http404 (audited when it exists)."""
-    for mode, visible in (
-        (OWNER, owned_proposals),
-        (INSTITUTION, institution_proposals),
-        (AGENCY, agency_proposals),
-    ):
-        found = visible(user).filter(pk=pk).first()
+    for audience in AUDIENCES:
+        found = _visible_as(user, audience.mode).filter(pk=pk).first()
         if found is not None:
-            return ProposalAccess(found, mode)
+            return ProposalAccess(found, audience.mode)
     return ProposalAccess(
         get_visible_or_404(Proposal.objects.none(), request=request, user=user, pk=pk), OWNER
     )
 
 
 def visible_file_digests(access: ProposalAccess) -> set[str]:
-    """The SHA-256 digests of the files this viewer may download for the proposal."""
+    """The SHA-256 digests of the files this viewer may download for the proposal:
+    the files of the versions the viewer sees, and for the owners the working copy's."""
     digests = {a["sha256"] for v in access.versions() for a in v.content.get("attachments", [])}
     if access.mode == OWNER:
         digests |= set(access.proposal.attachments.values_list("file__sha256", flat=True))
@@ -94,11 +156,12 @@ def visible_accesses(user: Any) -> list[ProposalAccess]:
     (owner over institution over agency), with versions prefetched for listing."""
     versions = Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number"))
     seen: dict[int, ProposalAccess] = {}
-    for mode, visible in (
-        (AGENCY, agency_proposals),
-        (INSTITUTION, institution_proposals),
-        (OWNER, owned_proposals),
-    ):
-        for proposal in visible(user).prefetch_related(versions):
-            seen[proposal.pk] = ProposalAccess(proposal, mode)
+    for audience in reversed(AUDIENCES):
+        for proposal in _visible_as(user, audience.mode).prefetch_related(versions):
+            seen[proposal.pk] = ProposalAccess(proposal, audience.mode)
     return list(seen.values())
+
+
+def startable_call(pk: int) -> Call | None:
+    """A published call a draft may be started for (the window is the service's to judge)."""
+    return Call.objects.exclude(status="draft").filter(pk=pk).first()

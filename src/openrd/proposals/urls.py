@@ -8,7 +8,6 @@ urlpatterns = [
     path("new/", views.proposal_new, name="new"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/save/", views.proposal_save, name="save"),
-    path("<int:pk>/attach/", views.proposal_attach, name="attach"),
     path("<int:pk>/submit/", views.proposal_submit, name="submit"),
     path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("<int:pk>/endorse/", views.proposal_endorse, name="endorse"),

@@ -1,26 +1,33 @@
-"""Proposal pages: the applicant's editor, the institution's and agency's readers."""
+"""Proposal pages: the applicant's editor, the institution's and agency's readers.
+
+The editor is one form: text, budget and the documents' files. Every button
+(save, upload, save and submit) first saves what is typed, field by field, so a
+typo in one field or a refusal never costs what was typed in another.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openrd.core.access import deny
-from openrd.core.decisions import Decision
-from openrd.programs.models import Call
+from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.proposals import services
 from openrd.proposals.downloads import file_response
-from openrd.proposals.forms import ProposalForm
+from openrd.proposals.forms import EndorsementForm, ProposalForm, WithdrawalForm
 from openrd.proposals.models import Proposal
-from openrd.proposals.presenters import version_dict
+from openrd.proposals.permissions import is_applicant, is_officer_of_institution
+from openrd.proposals.presenters import seen_by, version_dict
 from openrd.proposals.queries import (
     OWNER,
     ProposalAccess,
@@ -28,7 +35,11 @@ from openrd.proposals.queries import (
     institution_proposals,
     owned_proposals,
     proposal_access,
+    startable_call,
 )
+
+# A call number is ASCII digits only: "²" and "①" pass str.isdigit() but are no number.
+_CALL_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 @login_required
@@ -47,27 +58,31 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def proposal_new(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("call") or request.GET.get("call") or ""
-    # A call number that is not a number is simply no call: 404, not a crash.
-    call = get_object_or_404(
-        Call.objects.exclude(status="draft"), pk=int(raw) if raw.isdigit() else 0
-    )
+    call = startable_call(int(raw)) if _CALL_NUMBER.fullmatch(raw) else None
+    if call is None:
+        raise Http404
     if not request.user.has_perm("proposals.create_proposal"):
         deny(request, call, what="new proposal")
+    existing = services.existing_proposal(request.user, call)  # type: ignore[arg-type]
     if request.method != "POST":
-        return render(request, "proposals/proposal_new.html", {"call": call})
+        return render(request, "proposals/proposal_new.html", {"call": call, "existing": existing})
+    if existing is not None and request.POST.get("another") != "1":
+        # A second press of "apply" (or a second tab) continues the proposal already started.
+        messages.info(request, _("You already have a proposal for this call: here it is."))
+        return redirect("proposals:detail", pk=existing.pk)
     try:
         proposal = services.create_proposal(actor=request.user, call=call)  # type: ignore[arg-type]
     except ValidationError as exc:
         return render(
             request,
             "proposals/proposal_new.html",
-            {"call": call, "errors": exc.messages},
+            {"call": call, "existing": existing, "errors": exc.messages},
             status=422,
         )
     return redirect("proposals:detail", pk=proposal.pk)
 
 
-def _editor_form(proposal: Proposal, data: Any = None) -> ProposalForm:
+def _editor_form(proposal: Proposal, data: Any = None, files: Any = None) -> ProposalForm:
     call = proposal.call
     years = list(range(call.first_budget_year, call.last_budget_year + 1))
     initial = {
@@ -82,7 +97,13 @@ def _editor_form(proposal: Proposal, data: Any = None) -> ProposalForm:
         ),
         **{f"budget_{b.fiscal_year}": b.amount_yen for b in proposal.budget_lines.all()},
     }
-    return ProposalForm(data, initial=initial, fiscal_years=years)
+    return ProposalForm(
+        data,
+        files,
+        initial=initial,
+        fiscal_years=years,
+        document_codes=list(call.documents.values_list("code", flat=True)),
+    )
 
 
 def _render_editor(
@@ -90,26 +111,57 @@ def _render_editor(
     access: ProposalAccess,
     *,
     form: ProposalForm | None = None,
-    refusal: Decision | None = None,
+    refusal: Refused | None = None,
     conflict: Proposal | None = None,
     status: int = 200,
 ) -> HttpResponse:
     proposal = access.proposal
+    proposal.refresh_from_db()
+    form = form or _editor_form(proposal)
+    versions = list(access.versions())
+    user = request.user
     return render(
         request,
         "proposals/proposal_edit.html",
         {
             "proposal": proposal,
             "call": proposal.call,
-            "form": form or _editor_form(proposal),
-            "documents": proposal.call.documents.all(),
+            "form": form,
+            "documents": [(doc, form[f"file_{doc.code}"]) for doc in proposal.call.documents.all()],
             "attachments": {
                 a.document_code: a for a in proposal.attachments.select_related("file")
             },
-            "versions": [version_dict(v, with_diff=False) for v in access.versions()],
-            "refusal_reasons": refusal.reasons if refusal is not None else (),
+            "versions": [version_dict(v, with_diff=False) for v in versions],
+            "seen_by": seen_by(versions),
+            "refusal": refusal,
             "conflict": conflict,
             "submission_key": uuid.uuid4().hex,
+            "can_edit": user.has_perm("proposals.edit_proposal", proposal),
+            "can_submit": user.has_perm("proposals.submit_proposal", proposal),
+            "can_withdraw": user.has_perm("proposals.withdraw_proposal", proposal),
+        },
+        status=status,
+    )
+
+
+def _render_review(
+    request: HttpRequest,
+    access: ProposalAccess,
+    *,
+    form: EndorsementForm | None = None,
+    refusal: Refused | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "proposals/proposal_review.html",
+        {
+            "proposal": access.proposal,
+            "mode": access.mode,
+            "versions": [version_dict(v, with_diff=True) for v in access.versions()],
+            "can_endorse": request.user.has_perm("proposals.endorse_proposal", access.proposal),
+            "form": form or EndorsementForm(),
+            "refusal": refusal,
         },
         status=status,
     )
@@ -119,102 +171,117 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = proposal_access(request.user, pk, request=request)
     if access.mode == OWNER:
         return _render_editor(request, access)
-    return render(
-        request,
-        "proposals/proposal_review.html",
-        {
-            "proposal": access.proposal,
-            "mode": access.mode,
-            "versions": [version_dict(v, with_diff=True) for v in access.versions()],
-            "can_endorse": request.user.has_perm("proposals.endorse_proposal", access.proposal),
-        },
-    )
+    return _render_review(request, access)
 
 
-def _owned(request: HttpRequest, pk: int) -> ProposalAccess:
+def _applicant(request: HttpRequest, pk: int) -> ProposalAccess:
+    """The proposal for a step only its applicant takes; anyone else gets 404 (audited)."""
     access = proposal_access(request.user, pk, request=request)
-    if access.mode != OWNER or not request.user.has_perm(
-        "proposals.edit_proposal", access.proposal
-    ):
+    if access.mode != OWNER or not is_applicant(request.user, access.proposal):
         deny(request, access.proposal)
     return access
 
 
-@require_POST
-def proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the editor (also the autosave target: htmx gets a small status fragment)."""
-    return _save(request, _owned(request, pk))
+def _field_errors_header(form: ProposalForm) -> str:
+    """The autosave's field errors for the editor's script, which marks each field
+    (aria-invalid, its message, aria-describedby) without touching what is typed."""
+    errors = {form[name].auto_id: [str(e) for e in errs] for name, errs in form.errors.items()}
+    return json.dumps({"openrd:field-errors": errors}, ensure_ascii=True)
 
 
-def _save(request: HttpRequest, access: ProposalAccess) -> HttpResponse:
-    pk = access.proposal.pk
-    form = _editor_form(access.proposal, request.POST)
-    fragment = "proposals/_autosave_status.html" if request.headers.get("HX-Request") else None
-    if form.is_valid():
-        changes = form.changes()
+def _save_typed(request: HttpRequest, access: ProposalAccess, form: ProposalForm) -> bool:
+    """Save every valid field of the editor (and attach the chosen files); the invalid
+    ones stay in ``form`` as typed, with their errors. False if anything was refused.
+
+    Raises StaleRevision (someone saved meanwhile) and Refused (the proposal
+    cannot change now), before anything is written.
+    """
+    form.is_valid()
+    if "revision" in form.errors:
+        raise Http404  # a tampered form; the editor always sends its revision
+    changes = form.changes()
+    saved = services.save_draft(
+        access.proposal,
+        actor=request.user,  # type: ignore[arg-type]
+        revision=form.cleaned_data["revision"],
+        changes=changes,
+        partial=True,
+    )
+    form.add_service_errors(saved.refused, [y for y, _v in changes.budget or []])
+    if form.is_bound:
+        # The form goes on showing what was typed, from the revision just saved.
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["revision"] = str(saved.proposal.revision)
+        form.data = data
+    for code, upload in form.uploads():
         try:
-            proposal = services.save_draft(
+            services.attach_document(
                 access.proposal,
                 actor=request.user,  # type: ignore[arg-type]
-                revision=form.cleaned_data["revision"],
-                changes=changes,
+                document_code=code,
+                upload=upload,
+                filename=upload.name or "",
             )
-        except services.StaleRevision as stale:
-            if fragment:
-                return render(request, fragment, {"conflict": stale.current}, status=409)
-            return _render_editor(request, access, form=form, conflict=stale.current, status=409)
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict, [y for y, _v in changes.budget or []])
-        else:
-            if fragment:
-                return render(request, fragment, {"proposal": proposal})
-            messages.success(request, _("The draft has been saved."))
-            return redirect("proposals:detail", pk=pk)
-    if fragment:
-        return render(request, fragment, {"errors": True}, status=422)
-    return _render_editor(request, access, form=form, status=422)
+            for message in exc.messages:
+                form.add_error(f"file_{code}", message)
+    return not form.errors
 
 
 @require_POST
-def proposal_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _owned(request, pk)
-    upload = request.FILES.get("file")
+def proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the editor; also the autosave target (htmx gets a small status fragment)."""
+    access = _applicant(request, pk)
+    form = _editor_form(access.proposal, request.POST, request.FILES)
+    fragment = "proposals/_autosave_status.html" if request.headers.get("HX-Request") else None
     try:
-        if upload is None:
-            raise ValidationError({"file": _("Choose a PDF file.")})
-        services.attach_document(
-            access.proposal,
-            actor=request.user,  # type: ignore[arg-type]
-            document_code=request.POST.get("document_code", ""),
-            upload=upload,
-            filename=upload.name or "",
+        complete = _save_typed(request, access, form)
+    except services.StaleRevision as stale:
+        if fragment:
+            return render(request, fragment, {"conflict": stale.current}, status=409)
+        return _render_editor(request, access, form=form, conflict=stale.current, status=409)
+    except Refused as refused:
+        if fragment:
+            return render(request, fragment, {"refusal": refused}, status=REFUSED_STATUS)
+        return _render_editor(request, access, form=form, refusal=refused, status=REFUSED_STATUS)
+    access.proposal.refresh_from_db()
+    if fragment:
+        response = render(
+            request,
+            fragment,
+            {"proposal": access.proposal, "form": form, "errors": not complete},
+            status=200 if complete else 422,
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return _render_editor(request, access, status=422)
-    messages.success(request, _("The file has been attached."))
+        response["HX-Trigger"] = _field_errors_header(form)
+        return response
+    if not complete:
+        messages.warning(
+            request, _("Everything else has been saved; the fields marked below were not.")
+        )
+        return _render_editor(request, access, form=form, status=422)
+    messages.success(request, _("The draft has been saved."))
     return redirect("proposals:detail", pk=pk)
 
 
 @require_POST
 def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _owned(request, pk)
-    if "revision" in request.POST:
-        # "Save and submit": the editor's text is saved first, so nothing typed is lost.
-        saved = _save(request, access)
-        if saved.status_code != 302:
-            return saved
-        access.proposal.refresh_from_db()
-    key = request.POST.get("submission_key", "")[:100] or uuid.uuid4().hex
+    """ "Save and submit": what is typed is saved first, then the rules are asked."""
+    access = _applicant(request, pk)
+    form = _editor_form(access.proposal, request.POST, request.FILES)
     try:
+        if "revision" in request.POST and not _save_typed(request, access, form):
+            return _render_editor(request, access, form=form, status=422)
+        key = request.POST.get("submission_key") or uuid.uuid4().hex
         version = services.submit_proposal(
             access.proposal,
             actor=request.user,  # type: ignore[arg-type]
             idempotency_key=key,
         )
-    except services.SubmissionRefused as refused:
-        return _render_editor(request, access, refusal=refused.decision, status=422)
+    except services.StaleRevision as stale:
+        return _render_editor(request, access, form=form, conflict=stale.current, status=409)
+    except Refused as refused:
+        # The editor shows the reasons above the form it keeps (everything typed is saved).
+        return _render_editor(request, access, refusal=refused, status=REFUSED_STATUS)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -227,38 +294,51 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("proposals:detail", pk=pk)
 
 
-@require_POST
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _owned(request, pk)
-    try:
-        services.withdraw_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The proposal has been withdrawn."))
+    """Withdrawal cannot be undone: a page says so and asks for confirmation first."""
+    access = _applicant(request, pk)
+    form = WithdrawalForm(request.POST if request.method == "POST" else None)
+    context = {"proposal": access.proposal, "form": form}
+    if request.method != "POST":
+        return render(request, "proposals/proposal_withdraw.html", context)
+    if not form.is_valid():
+        return render(request, "proposals/proposal_withdraw.html", context, status=422)
+    services.withdraw_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The proposal has been withdrawn."))
     return redirect("proposals:detail", pk=pk)
 
 
 @require_POST
 def proposal_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     access = proposal_access(request.user, pk, request=request)
-    if not request.user.has_perm("proposals.endorse_proposal", access.proposal):
+    if not is_officer_of_institution(request.user, access.proposal):
         deny(request, access.proposal)
+    form = EndorsementForm(request.POST)
+    if not form.is_valid():
+        # A missing decision, or a reason typed for a return but "endorse" pressed:
+        # nothing happens and the typed reason stays in the form.
+        return _render_review(request, access, form=form, status=422)
     try:
-        if request.POST.get("decision") == "return":
+        if form.cleaned_data["decision"] == "return":
             services.return_proposal(
                 access.proposal,
                 actor=request.user,  # type: ignore[arg-type]
-                comment=request.POST.get("comment", ""),
+                comment=form.cleaned_data["comment"],
             )
             messages.success(request, _("The proposal has been returned to the applicant."))
         else:
             services.endorse_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
             messages.success(request, _("The proposal has been endorsed and sent to the agency."))
+    except Refused as refused:
+        return _render_review(request, access, form=form, refusal=refused, status=REFUSED_STATUS)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _render_review(request, access, form=form, status=422)
     return redirect("proposals:detail", pk=pk)
 
 
+@login_required
 def proposal_file(request: HttpRequest, pk: int, sha256: str) -> FileResponse:
     return file_response(request, pk, sha256)

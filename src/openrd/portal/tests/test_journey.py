@@ -12,10 +12,11 @@ from openrd.accounts.models import Organisation, Role
 from openrd.accounts.services import assign_role, issue_api_token, upsert_organisation
 from openrd.accounts.tests.factories import UserFactory
 from openrd.core.fiscal import fiscal_year_of, to_tokyo
+from openrd.core.tests import pdfs
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n% journey\n%%EOF\n"
+PDF = pdfs.plain("journey")
 
 
 class Api:
@@ -88,7 +89,7 @@ def test_from_call_creation_to_endorsed_submission(client, loaded_programs, sett
     assert upload.status_code == 201
 
     status, refused = researcher("post", f"/proposals/{draft['id']}/submit")
-    assert (status, [r["code"] for r in refused["reasons"]]) == (422, ["integrity.pledge_missing"])
+    assert (status, [r["code"] for r in refused["reasons"]]) == (409, ["integrity.pledge_missing"])
     assert researcher("post", "/me/disclosures/pledge")[0] == 200
     status, submitted = researcher(
         "post", f"/proposals/{draft['id']}/submit", HTTP_IDEMPOTENCY_KEY="once"

@@ -12,19 +12,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime, ConfigDict
 
-from openrd.accounts.api_auth import api_auth
+from openrd.accounts.api_auth import api_auth, optional_auth
 from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.core.access import deny
-from openrd.core.api_schemas import ErrorOut, RefusalOut, ValidationErrorOut
+from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
-from openrd.core.decisions import Decision
 from openrd.core.fiscal import to_tokyo
 from openrd.programs.api import router
 from openrd.programs.api.schemas import RuleTextOut
 from openrd.programs.models import Call, CallCriterion, CallDocument, Program
 from openrd.programs.queries import CallFilters, effective_rules, public_calls, visible_call
 from openrd.programs.rules import call_phase, describe_rules, rules_as_dict
-from openrd.programs.services import CallRefused, close_call, create_call, open_call
+from openrd.programs.services import close_call, create_call, open_call
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", examples=["sbir-2023-01"])]
 FiscalYear = Annotated[int, Field(ge=1868, le=2200, description="Fiscal year, e.g. 2023")]
@@ -131,13 +130,6 @@ def _call_out(call: Call) -> CallOut:
     )
 
 
-def _refusal(decision: Decision) -> dict[str, Any]:
-    return {
-        "detail": " ".join(r.message for r in decision.reasons),
-        "reasons": [r.as_dict() for r in decision.reasons],
-    }
-
-
 class CallQuery(Schema):
     program: str | None = Field(None, description="Program code, e.g. sbir")
     agency: str | None = Field(None, description="Funding agency code, e.g. jst")
@@ -150,6 +142,7 @@ class CallQuery(Schema):
 @router.get(
     "/calls",
     response={200: list[CallSummaryOut], 422: ValidationErrorOut},
+    auth=optional_auth,
     summary="Open and closed calls for proposals",
     operation_id="openrd_programs_api_list_calls",
 )
@@ -167,6 +160,7 @@ def list_calls(request: HttpRequest, filters: Query[CallQuery]) -> list[dict[str
 @router.get(
     "/calls/{id}",
     response={200: CallOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=optional_auth,
     summary="One call with its budget years, eligibility, documents and review criteria",
     description="A draft call is visible only to those who manage it (signed in with a session).",
     operation_id="openrd_programs_api_get_call",
@@ -266,7 +260,7 @@ def _resolve(payload: CallIn) -> dict[str, Any]:
 
 @router.post(
     "/calls",
-    response={201: CallOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={201: CallOut, **WRITE_ERRORS},
     auth=api_auth,
     summary="Draft a call (staff of the agency running it, command tower)",
     operation_id="openrd_programs_api_post_call",
@@ -306,31 +300,25 @@ def _managed_call(request: HttpRequest, call_id: int) -> Call:
 
 @router.post(
     "/calls/{id}/open",
-    response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut, 422: ValidationErrorOut},
+    response={200: CallOut, **WRITE_ERRORS, 409: RefusalOut},
     auth=api_auth,
     summary="Open a draft call (staff of the agency running it, command tower)",
     operation_id="openrd_programs_api_post_open_call",
 )
 def post_open_call(request: HttpRequest, id: int) -> Status:
     call = _managed_call(request, id)
-    try:
-        open_call(call, actor=request.user)
-    except CallRefused as exc:
-        return Status(409, _refusal(exc.decision))
+    open_call(call, actor=request.user)
     return Status(200, _call_out(visible_call(request.user, call.pk)))
 
 
 @router.post(
     "/calls/{id}/close",
-    response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusalOut, 422: ValidationErrorOut},
+    response={200: CallOut, **WRITE_ERRORS, 409: RefusalOut},
     auth=api_auth,
     summary="Close an open call (staff of the agency running it, command tower)",
     operation_id="openrd_programs_api_post_close_call",
 )
 def post_close_call(request: HttpRequest, id: int) -> Status:
     call = _managed_call(request, id)
-    try:
-        close_call(call, actor=request.user)
-    except CallRefused as exc:
-        return Status(409, _refusal(exc.decision))
+    close_call(call, actor=request.user)
     return Status(200, _call_out(visible_call(request.user, call.pk)))

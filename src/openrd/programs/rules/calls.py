@@ -179,6 +179,26 @@ def check_call_window(
     return Decision()
 
 
+def check_call_accepting(
+    status: str, opens_at: datetime, closes_at: datetime, now: datetime, *, call_code: str = ""
+) -> Decision:
+    """Whether the call takes proposals at ``now``: published (open) and inside its window.
+
+    The one answer for every step an applicant takes under a call (start a draft,
+    save, attach, submit, withdraw), so no step is allowed a moment longer than
+    another: all cut ``now`` to the second, as :func:`check_call_window` does.
+    """
+    if status != CallStatus.OPEN:
+        return Decision.of(
+            Reason(
+                "call.not_open",
+                _("This call is not accepting proposals."),
+                CallTermsSource(call_code).cite(),
+            )
+        )
+    return check_call_window(opens_at, closes_at, now, call_code=call_code)
+
+
 def call_phase(status: str, opens_at: datetime, closes_at: datetime, now: datetime) -> str:
     """Draft, upcoming, open or closed at ``now``, by the same window as
     :func:`check_call_window`, so a badge never disagrees with the deadline check."""

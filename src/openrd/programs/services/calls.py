@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.core import audit
-from openrd.core.decisions import Decision
+from openrd.core.lifecycle import enter_state
+from openrd.core.refusals import Refused
 from openrd.programs.models import (
     CALL_TOPIC_KINDS,
     Call,
@@ -52,14 +53,6 @@ CALL_FIELDS = (
 DOCUMENT_FIELDS = ("code", "name_ja", "name_en", "required", "order")
 CRITERION_FIELDS = ("code", "name_ja", "name_en", "weight", "order")
 CRITERIA_TOTAL = 100
-
-
-class CallRefused(Exception):
-    """A change the call's state does not allow; ``decision`` says why, in words."""
-
-    def __init__(self, decision: Decision) -> None:
-        super().__init__(" ".join(r.message for r in decision.reasons))
-        self.decision = decision
 
 
 Errors = dict[str, list[ValidationError]]
@@ -297,13 +290,13 @@ def update_call(
 ) -> Call:
     """Change a draft call; documents or criteria, when given, replace the old ones.
 
-    An open or closed call is refused (CallRefused): applicants have read its terms.
+    An open or closed call is refused (``Refused``): applicants have read its terms.
     """
     # Locked and re-read, so a call opened meanwhile is not edited on stale data.
     locked = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
     decision = check_call_editable(locked.status, call_code=locked.code)
     if not decision.allowed:
-        raise CallRefused(decision)
+        raise Refused(decision)
     before = _call_snapshot(locked)
     errors: Errors = {}
     _refuse_unknown(fields, (*CALL_FIELDS, "agency"), errors)
@@ -341,18 +334,7 @@ def _move(call: Call, target: CallStatus, action: str, actor: Any, now: datetime
     decision = check_call_transition(
         locked.status, target, closes_at=locked.closes_at, now=moment, call_code=locked.code
     )
-    if not decision.allowed:
-        raise CallRefused(decision)
-    before = {"status": locked.status}
-    locked.status = target
-    locked.save(update_fields=["status", "updated_at"])
-    audit.record(
-        action,
-        actor=actor,
-        obj=locked,
-        before=before,
-        after={"status": locked.status, "at": moment},
-    )
+    enter_state(locked, target, decision=decision, actor=actor, action=action, at=moment)
     call.status = locked.status
     return locked
 

@@ -10,11 +10,11 @@ from django.utils import translation
 
 from openrd.accounts.models import Organisation
 from openrd.core.models import AuditEntry
+from openrd.core.refusals import Refused
 from openrd.programs.models import Call, CallCriterion, CallDocument, Program, ProgramElement
 from openrd.programs.preset_files import read_presets
 from openrd.programs.queries import CallFilters, public_calls, visible_call
 from openrd.programs.services import (
-    CallRefused,
     PresetConflict,
     close_call,
     create_call,
@@ -196,7 +196,7 @@ def test_a_closed_call_cannot_be_opened_again(loaded_programs):
     call = make_call()
     open_call(call, actor=None)
     close_call(call, actor=None)
-    with pytest.raises(CallRefused) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         open_call(call, actor=None)
     assert excinfo.value.decision.codes() == ["call.transition_not_allowed"]
     assert Call.objects.get().status == "closed"
@@ -205,16 +205,16 @@ def test_a_closed_call_cannot_be_opened_again(loaded_programs):
 
 def test_a_draft_cannot_be_closed_and_an_open_call_not_opened_twice(loaded_programs):
     call = make_call()
-    with pytest.raises(CallRefused):
+    with pytest.raises(Refused):
         close_call(call, actor=None)
     open_call(call, actor=None)
-    with pytest.raises(CallRefused):
+    with pytest.raises(Refused):
         open_call(call, actor=None)
 
 
 def test_a_draft_past_its_closing_time_cannot_be_opened(loaded_programs):
     call = make_call()
-    with pytest.raises(CallRefused) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         open_call(call, actor=None, now=call.closes_at + timedelta(seconds=1))
     assert excinfo.value.decision.codes() == ["call.closing_time_passed"]
 
@@ -224,7 +224,7 @@ def test_a_stale_copy_cannot_reopen_a_call_closed_meanwhile(loaded_programs):
     open_call(call, actor=None)
     stale = Call.objects.get(pk=call.pk)
     close_call(call, actor=None)
-    with pytest.raises(CallRefused):
+    with pytest.raises(Refused):
         close_call(stale, actor=None)
 
 
@@ -249,7 +249,7 @@ def test_a_draft_can_be_edited_and_the_change_is_audited(loaded_programs):
 def test_an_open_call_cannot_be_edited(loaded_programs):
     call = make_call()
     open_call(call, actor=None)
-    with pytest.raises(CallRefused) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         update_call(call, actor=None, title_ja="変更")
     assert excinfo.value.decision.codes() == ["call.not_editable"]
     assert Call.objects.get().title_ja == "ムーンショット目標6 公募"

@@ -1,4 +1,4 @@
-"""Whether a proposal may be submitted: every rule, all failing reasons at once.
+"""Whether a proposal's content may be submitted: every rule, all failing reasons at once.
 
 Pure: the service gathers the facts (call, applicant's organisation, disclosure,
 working copy) into a SubmissionFacts value; nothing here touches the database.
@@ -18,7 +18,7 @@ from openrd.programs.rules import (
     ApplicantFacts,
     ProgramRules,
     check_applicant,
-    check_call_window,
+    check_call_accepting,
 )
 
 CALL_TERMS = "公募要領"  # the call's own terms: caps, budget years, documents
@@ -47,14 +47,7 @@ class SubmissionFacts:
     required_documents: tuple[tuple[str, str], ...]  # (code, name in the active language)
     attached_documents: frozenset[str]
     has_title: bool
-
-
-def check_call_accepting(facts: SubmissionFacts) -> Decision:
-    if facts.call_status != "open":
-        return Decision.of(
-            Reason("call.not_open", _("This call is not accepting proposals."), CALL_TERMS)
-        )
-    return check_call_window(facts.opens_at, facts.closes_at, facts.now)
+    call_code: str = ""
 
 
 def check_budget(facts: SubmissionFacts) -> Decision:
@@ -130,7 +123,9 @@ def check_submission(facts: SubmissionFacts) -> Decision:
     )
     call_opened_on = facts.opens_at.astimezone(TOKYO).date()
     return (
-        check_call_accepting(facts)
+        check_call_accepting(
+            facts.call_status, facts.opens_at, facts.closes_at, facts.now, call_code=facts.call_code
+        )
         + check_disclosure_complete(facts.disclosure)
         + check_applicant(facts.rules, facts.applicant, on=call_opened_on)
         + title

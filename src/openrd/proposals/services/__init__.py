@@ -1,11 +1,14 @@
 """The only writers of proposals: drafting, attaching, submitting, endorsing."""
 
-from openrd.proposals.services.common import TEXT_FIELDS
+from openrd.proposals.services.common import TEXT_FIELDS, move
 from openrd.proposals.services.drafts import (
+    MAX_CO_INVESTIGATORS,
     DraftChanges,
+    DraftSaved,
     StaleRevision,
     attach_document,
     create_proposal,
+    existing_proposal,
     save_draft,
 )
 from openrd.proposals.services.endorsement import (
@@ -14,24 +17,32 @@ from openrd.proposals.services.endorsement import (
     withdraw_proposal,
 )
 from openrd.proposals.services.submission import (
-    SubmissionRefused,
+    MAX_KEY_LENGTH,
+    attachment_entry,
     snapshot_content,
     submission_facts,
     submit_proposal,
+    validate_idempotency_key,
 )
 
 __all__ = [
+    "MAX_CO_INVESTIGATORS",
+    "MAX_KEY_LENGTH",
     "TEXT_FIELDS",
     "DraftChanges",
+    "DraftSaved",
     "StaleRevision",
-    "SubmissionRefused",
     "attach_document",
+    "attachment_entry",
     "create_proposal",
     "endorse_proposal",
+    "existing_proposal",
+    "move",
     "return_proposal",
     "save_draft",
     "snapshot_content",
     "submission_facts",
     "submit_proposal",
+    "validate_idempotency_key",
     "withdraw_proposal",
 ]

@@ -1,19 +1,95 @@
-"""What drafting, submitting and withdrawing share: the editable fields and the lock."""
+"""What every writer of proposals shares: the editable fields, the row lock,
+the facts the lifecycle rules are asked with, and the one door that moves a
+proposal from one state to another."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from openrd.proposals.models import Proposal, ProposalStatus
+from openrd.accounts.models import User
+from openrd.core.lifecycle import enter_state
+from openrd.core.refusals import Refused
+from openrd.programs.models import Call
+from openrd.proposals.models import Endorsement, Proposal
+from openrd.proposals.rules import (
+    CallWindow,
+    ProposalFacts,
+    SubmissionFacts,
+    check_editable,
+    check_proposal_transition,
+)
 
 TEXT_FIELDS = ("title_ja", "title_en", "abstract_ja", "abstract_en", "effort_percent")
 
 
-def _locked_reason(proposal: Proposal, now: datetime) -> str | None:
-    if proposal.status == ProposalStatus.WITHDRAWN:
-        return _("This proposal has been withdrawn.")
-    if now > proposal.call.closes_at:
-        return _("The call has closed: the proposal can no longer be changed.")
-    return None
+def call_window(call: Call) -> CallWindow:
+    return CallWindow(call.status, call.opens_at, call.closes_at, call.code)
+
+
+def lock(proposal: Proposal) -> Proposal:
+    """The proposal's row, locked for the rest of the transaction and read afresh,
+    so a decision is never taken on a state another request has just changed."""
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("call__program", "institution", "applicant")
+        .get(pk=proposal.pk)
+    )
+
+
+def proposal_facts(
+    proposal: Proposal, now: datetime, *, submission: SubmissionFacts | None = None
+) -> ProposalFacts:
+    latest = proposal.versions.order_by("-number").only("endorsement").first()
+    return ProposalFacts(
+        status=proposal.status,
+        now=now,
+        window=call_window(proposal.call),
+        has_pending_version=latest is not None and latest.endorsement == Endorsement.PENDING,
+        submission=submission,
+    )
+
+
+def refuse_unless_editable(proposal: Proposal, now: datetime) -> None:
+    decision = check_editable(proposal_facts(proposal, now))
+    if not decision.allowed:
+        raise Refused(decision, detail=_("The proposal cannot be changed now."))
+
+
+_HEADLINES = {
+    "submitted": lambda: _("The proposal cannot be submitted yet."),
+    "endorsed": lambda: _("The proposal cannot be endorsed."),
+    "returned": lambda: _("The proposal cannot be returned."),
+    "withdrawn": lambda: _("The proposal cannot be withdrawn."),
+}
+
+
+def move(
+    locked: Proposal,
+    target: str,
+    *,
+    actor: User,
+    action: str,
+    facts: ProposalFacts,
+    effect: Callable[[Proposal], dict[str, Any]] | None = None,
+) -> Proposal:
+    """The one door between states: the rule check, the effect, the new state and
+    the audit entry, in the caller's transaction on a row it has locked (``lock``).
+
+    Refused (nothing written) when the table or the target state's guard says no.
+    ``effect`` writes what the move brings (a version, an answer) and returns
+    what the audit entry should record of it.
+    """
+    return enter_state(
+        locked,
+        target,
+        decision=check_proposal_transition(facts, target),
+        actor=actor,
+        action=action,
+        at=facts.now,
+        detail=_HEADLINES[target](),
+        effect=effect,
+    )

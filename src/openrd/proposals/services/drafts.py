@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,15 +15,29 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import Organisation, User
 from openrd.core import audit
 from openrd.core.files import store_pdf
+from openrd.core.identifiers import IdentifierError, normalize_erad_researcher_number
 from openrd.core.money import YenError, validate_yen
+from openrd.core.refusals import Refused
 from openrd.programs.models import Call
 from openrd.proposals.models import (
     Proposal,
     ProposalAttachment,
     ProposalBudget,
     ProposalMember,
+    ProposalStatus,
 )
-from openrd.proposals.services.common import TEXT_FIELDS, _locked_reason
+from openrd.proposals.services.common import (
+    TEXT_FIELDS,
+    call_window,
+    lock,
+    refuse_unless_editable,
+)
+
+# Enough for the largest consortium proposals; a longer list is refused whole
+# (and never looked up), so the researcher directory cannot be scanned in bulk.
+MAX_CO_INVESTIGATORS = 50
+
+Errors = dict[str, list[str]]
 
 
 class StaleRevision(Exception):
@@ -35,187 +50,293 @@ class StaleRevision(Exception):
 
 @dataclass(frozen=True)
 class DraftChanges:
-    """What an editor sends: only the parts present are changed."""
+    """What an editor sends: only the parts present are changed.
 
-    fields: dict[str, Any]
+    ``budget`` is the whole budget (a year left out is removed);
+    ``co_investigators`` the whole list of e-Rad researcher numbers.
+    """
+
+    fields: dict[str, Any] = field(default_factory=dict)
     budget: list[tuple[int, object]] | None = None
-    co_investigators: list[str] | None = None  # e-Rad researcher numbers
+    co_investigators: list[str] | None = None
+
+    def is_empty(self) -> bool:
+        return not self.fields and self.budget is None and self.co_investigators is None
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    """The saved proposal, and the fields that were not saved (kept as typed by the
+    editor, each with its messages). Empty ``refused`` means everything was saved."""
+
+    proposal: Proposal
+    refused: Errors
+
+
+@dataclass
+class _Cleaned:
+    fields: dict[str, Any]
+    budget: list[tuple[int, int]] | None
+    members: list[User] | None
+
+
+def _clean_fields(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(TEXT_FIELDS))
+    for name in unknown:
+        errors[name] = [_("Unknown field: it is not part of this request.")]
+    cleaned: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "effort_percent":
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
+            ):
+                errors[name] = [_("Enter a whole percentage from 1 to 100.")]
+                continue
+            cleaned[name] = value
+            continue
+        try:
+            model_field = Proposal._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            cleaned[name] = model_field.clean(value or "", None)
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    return cleaned
+
+
+def _clean_budget(
+    lines: list[tuple[int, object]], errors: Errors, *, partial: bool, stored: dict[int, int]
+) -> list[tuple[int, int]]:
+    """The budget to store. With ``partial``, a year whose amount is refused keeps
+    its stored amount instead of being dropped, so a typo never erases a figure."""
+    cleaned: dict[int, int] = {}
+    refused_years: set[int] = set()
+    for i, (year, amount) in enumerate(lines):
+        if year in cleaned or year in refused_years:
+            errors[f"budget.{i}.fiscal_year"] = [_("This fiscal year is entered twice.")]
+            continue
+        try:
+            cleaned[year] = validate_yen(amount)
+        except YenError as exc:
+            errors[f"budget.{i}.amount_yen"] = [exc.message]
+            refused_years.add(year)
+    if partial:
+        for year in refused_years:
+            if year in stored:
+                cleaned[year] = stored[year]
+    return sorted(cleaned.items())
+
+
+def _resolve_members(numbers: list[str], applicant: User, errors: Errors) -> list[User] | None:
+    """The co-investigators by e-Rad number. An unknown number is refused without
+    saying which one, so the answer tells nothing about who is registered."""
+    if len(numbers) > MAX_CO_INVESTIGATORS:
+        errors["co_investigators"] = [
+            _("Enter at most %(max)d co-investigators.") % {"max": MAX_CO_INVESTIGATORS}
+        ]
+        return None
+    normalized: list[str] = []
+    for raw in numbers:
+        try:
+            normalized.append(normalize_erad_researcher_number(raw))
+        except IdentifierError as exc:
+            errors["co_investigators"] = [exc.message]
+            return None
+    wanted = list(dict.fromkeys(normalized))
+    people = {
+        u.erad_researcher_number: u
+        for u in User.objects.filter(erad_researcher_number__in=wanted, is_active=True)
+    }
+    if len(people) != len(wanted):
+        errors["co_investigators"] = [
+            _(
+                "Not every number belongs to a registered researcher. Check each e-Rad "
+                "researcher number with your co-investigators."
+            )
+        ]
+        return None
+    return [people[n] for n in wanted if people[n] != applicant]
+
+
+def _clean(
+    changes: DraftChanges, applicant: User, *, partial: bool, stored_budget: dict[int, int]
+) -> tuple[_Cleaned, Errors]:
+    errors: Errors = {}
+    fields = _clean_fields(changes.fields, errors)
+    budget = (
+        _clean_budget(changes.budget, errors, partial=partial, stored=stored_budget)
+        if changes.budget is not None
+        else None
+    )
+    members = (
+        _resolve_members(changes.co_investigators, applicant, errors)
+        if changes.co_investigators is not None
+        else None
+    )
+    return _Cleaned(fields, budget, members), errors
+
+
+def _write_parts(proposal: Proposal, cleaned: _Cleaned) -> None:
+    if cleaned.budget is not None:
+        proposal.budget_lines.all().delete()
+        ProposalBudget.objects.bulk_create(
+            ProposalBudget(proposal=proposal, fiscal_year=y, amount_yen=a)
+            for y, a in cleaned.budget
+        )
+    if cleaned.members is not None:
+        proposal.members.all().delete()
+        ProposalMember.objects.bulk_create(
+            ProposalMember(proposal=proposal, person=p) for p in cleaned.members
+        )
+
+
+def _recorded(proposal: Proposal, cleaned: _Cleaned) -> dict[str, Any]:
+    return audit.snapshot(proposal, TEXT_FIELDS) | {
+        "budget": cleaned.budget,
+        "co_investigators": (
+            [m.erad_researcher_number for m in cleaned.members]
+            if cleaned.members is not None
+            else None
+        ),
+    }
+
+
+def existing_proposal(actor: User, call: Call) -> Proposal | None:
+    """The applicant's proposal for this call that is still alive, if there is one."""
+    return (
+        Proposal.objects.filter(applicant=actor, call=call)
+        .exclude(status=ProposalStatus.WITHDRAWN)
+        .order_by("-updated_at")
+        .first()
+    )
 
 
 @transaction.atomic
 def create_proposal(
-    *, actor: User, call: Call, institution: Organisation | None = None, **fields: Any
+    *,
+    actor: User,
+    call: Call,
+    institution: Organisation | None = None,
+    changes: DraftChanges | None = None,
+    now: datetime | None = None,
 ) -> Proposal:
-    """Start a draft for an open call, at the applicant's main organisation."""
+    """Start a draft for a call that takes proposals now, at the applicant's main
+    organisation, filled with ``changes``. Everything is checked first: refused
+    (``Refused`` for the call, ``ValidationError`` for the fields), nothing is written."""
+    moment = now or timezone.now()
+    decision = call_window(call).check(moment)
+    if not decision.allowed:
+        raise Refused(decision, detail=_("A proposal cannot be started for this call now."))
     institution = institution or actor.organisation
-    errors: dict[str, str] = {}
-    if call.status != "open" or timezone.now() > call.closes_at:
-        errors["call"] = _("This call is not accepting proposals.")
     if institution is None:
-        errors["institution"] = _("Set your main organisation in your profile first.")
+        raise ValidationError(
+            {"institution": _("Set your main organisation in your profile first.")}
+        )
+    cleaned, errors = _clean(changes or DraftChanges(), actor, partial=False, stored_budget={})
     if errors:
         raise ValidationError(errors)
-    unknown = set(fields) - set(TEXT_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    proposal = Proposal(call=call, applicant=actor, institution=institution, **fields)
-    proposal.full_clean()
-    proposal.save()
+    proposal = Proposal.objects.create(
+        call=call, applicant=actor, institution=institution, **cleaned.fields
+    )
+    _write_parts(proposal, cleaned)
     audit.record(
         "proposals.proposal.created",
         actor=actor,
         obj=proposal,
-        after=audit.snapshot(proposal, ["call_id", "institution_id", *TEXT_FIELDS]),
+        after={"call_id": call.pk, "institution_id": institution.pk} | _recorded(proposal, cleaned),
     )
     return proposal
 
 
-def _clean_budget(lines: list[tuple[int, object]]) -> list[tuple[int, int]]:
-    errors: dict[str, str] = {}
-    cleaned: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for i, (year, amount) in enumerate(lines):
-        if year in seen:
-            errors[f"budget.{i}.fiscal_year"] = _("This fiscal year is entered twice.")
-        seen.add(year)
-        try:
-            cleaned.append((year, validate_yen(amount)))
-        except YenError as exc:
-            errors[f"budget.{i}.amount_yen"] = exc.message
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-def _resolve_members(numbers: list[str], applicant: User) -> list[User]:
-    people = {
-        u.erad_researcher_number: u
-        for u in User.objects.filter(erad_researcher_number__in=numbers, is_active=True)
-    }
-    missing = [n for n in numbers if n not in people]
-    if missing:
-        raise ValidationError(
-            {
-                "co_investigators": _(
-                    "No researcher is registered with e-Rad researcher number %(numbers)s."
-                )
-                % {"numbers": ", ".join(missing)}
-            }
-        )
-    return [people[n] for n in dict.fromkeys(numbers) if people[n] != applicant]
-
-
-def _already_applied(
-    current: Proposal,
-    fields: dict[str, Any],
-    budget: list[tuple[int, int]] | None,
-    members: list[User] | None,
-) -> bool:
-    if any(getattr(current, name) != value for name, value in fields.items()):
+def _already_applied(current: Proposal, cleaned: _Cleaned) -> bool:
+    if any(getattr(current, name) != value for name, value in cleaned.fields.items()):
         return False
-    if budget is not None and sorted(budget) != sorted(
+    if cleaned.budget is not None and cleaned.budget != sorted(
         current.budget_lines.values_list("fiscal_year", "amount_yen")
     ):
         return False
-    return members is None or {m.pk for m in members} == set(
+    return cleaned.members is None or {m.pk for m in cleaned.members} == set(
         current.members.values_list("person_id", flat=True)
     )
 
 
 @transaction.atomic
 def save_draft(
-    proposal: Proposal, *, actor: User, revision: int, changes: DraftChanges
-) -> Proposal:
+    proposal: Proposal,
+    *,
+    actor: User,
+    revision: int,
+    changes: DraftChanges,
+    partial: bool = False,
+    now: datetime | None = None,
+) -> DraftSaved:
     """Save the editor's changes if nobody saved since ``revision``; else StaleRevision.
 
-    Everything is validated before anything is written, and the revision check
-    and the write are one UPDATE, so two editors can never overwrite each other.
+    Without ``partial`` (the API) a single invalid field refuses the whole save
+    (ValidationError, nothing written). With ``partial`` (the editor's autosave)
+    every valid field is saved and the invalid ones are returned in ``refused``,
+    so what the applicant typed beside a typo is never lost. A proposal that
+    cannot change now (its state, the call's window) is ``Refused``.
     """
-    now = timezone.now()
-    locked = _locked_reason(proposal, now)
-    if locked:
-        raise ValidationError({"__all__": locked})
-    unknown = set(changes.fields) - set(TEXT_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    candidate = Proposal.objects.get(pk=proposal.pk)
-    before = audit.snapshot(candidate, TEXT_FIELDS)
-    for name, value in changes.fields.items():
-        setattr(candidate, name, value)
-    errors: dict[str, Any] = {}
-    try:
-        # The effort constraint is checked just below with a field-level message.
-        candidate.full_clean(
-            exclude=["call", "applicant", "institution", "status", "revision"],
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if candidate.effort_percent is not None and not 1 <= candidate.effort_percent <= 100:
-        errors["effort_percent"] = [_("Enter a whole percentage from 1 to 100.")]
-    budget = members = None
-    try:
-        budget = _clean_budget(changes.budget) if changes.budget is not None else None
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        if changes.co_investigators is not None:
-            members = _resolve_members(changes.co_investigators, proposal.applicant)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-
-    updated = Proposal.objects.filter(pk=proposal.pk, revision=revision).update(
-        revision=F("revision") + 1, updated_at=now, **changes.fields
+    moment = now or timezone.now()
+    locked = lock(proposal)
+    refuse_unless_editable(locked, moment)
+    stored_budget = dict(locked.budget_lines.values_list("fiscal_year", "amount_yen"))
+    cleaned, errors = _clean(
+        changes, locked.applicant, partial=partial, stored_budget=stored_budget
     )
-    if not updated:
-        current = Proposal.objects.get(pk=proposal.pk)
-        if _already_applied(current, changes.fields, budget, members):
+    if errors and not partial:
+        raise ValidationError(errors)
+    if locked.revision != revision:
+        if _already_applied(locked, cleaned) and not errors:
             # The same edit arrived twice (double click, retry): nothing to overwrite.
-            return current
-        raise StaleRevision(current)
-    if budget is not None:
-        proposal.budget_lines.all().delete()
-        ProposalBudget.objects.bulk_create(
-            ProposalBudget(proposal=proposal, fiscal_year=y, amount_yen=a) for y, a in budget
-        )
-    if members is not None:
-        proposal.members.all().delete()
-        ProposalMember.objects.bulk_create(
-            ProposalMember(proposal=proposal, person=p) for p in members
-        )
-    proposal.refresh_from_db()
+            return DraftSaved(locked, {})
+        raise StaleRevision(locked)
+    if not cleaned.fields and cleaned.budget is None and cleaned.members is None:
+        return DraftSaved(locked, errors)
+    before = audit.snapshot(locked, TEXT_FIELDS)
+    Proposal.objects.filter(pk=locked.pk).update(
+        revision=F("revision") + 1, updated_at=moment, **cleaned.fields
+    )
+    _write_parts(locked, cleaned)
+    locked.refresh_from_db()
     audit.record(
         "proposals.draft.saved",
         actor=actor,
-        obj=proposal,
+        obj=locked,
         before=before,
-        after=audit.snapshot(proposal, TEXT_FIELDS)
-        | {"budget": budget, "co_investigators": changes.co_investigators},
+        after=_recorded(locked, cleaned) | ({"refused": sorted(errors)} if errors else {}),
     )
-    return proposal
+    proposal.revision = locked.revision
+    return DraftSaved(locked, errors)
 
 
 @transaction.atomic
 def attach_document(
-    proposal: Proposal, *, actor: User, document_code: str, upload: object, filename: str
+    proposal: Proposal,
+    *,
+    actor: User,
+    document_code: str,
+    upload: object,
+    filename: str,
+    now: datetime | None = None,
 ) -> ProposalAttachment:
-    locked = _locked_reason(proposal, timezone.now())
-    if locked:
-        raise ValidationError({"__all__": locked})
-    if not proposal.call.documents.filter(code=document_code).exists():
+    locked = lock(proposal)
+    refuse_unless_editable(locked, now or timezone.now())
+    if not locked.call.documents.filter(code=document_code).exists():
         raise ValidationError({"document_code": _("This call asks for no such document.")})
     stored = store_pdf(upload)
     attachment, _created = ProposalAttachment.objects.update_or_create(
-        proposal=proposal,
+        proposal=locked,
         document_code=document_code,
         defaults={"file": stored, "filename": filename[:200] or f"{document_code}.pdf"},
     )
     audit.record(
         "proposals.document.attached",
         actor=actor,
-        obj=proposal,
+        obj=locked,
         after={
             "document_code": document_code,
             "sha256": stored.sha256,

@@ -2,71 +2,93 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
-from openrd.core import audit
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
-from openrd.proposals.services.common import _locked_reason
+from openrd.proposals.services.common import lock, move, proposal_facts
 
-
-def _pending_version(proposal: Proposal) -> ProposalVersion:
-    version = proposal.versions.order_by("-number").first()
-    if version is None or version.endorsement != Endorsement.PENDING:
-        raise ValidationError({"__all__": _("There is no submitted version awaiting endorsement.")})
-    return version
+MAX_RETURN_COMMENT = 2000
 
 
 def _answer(
-    proposal: Proposal, *, actor: User, endorsement: Endorsement, comment: str = ""
+    proposal: Proposal,
+    *,
+    actor: User,
+    endorsement: Endorsement,
+    comment: str,
+    now: datetime | None,
 ) -> ProposalVersion:
-    """Record the institution's answer on the latest pending version, in one place."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    version = _pending_version(proposal)
-    version.endorsement = endorsement
-    version.endorsed_by, version.endorsed_at = actor, timezone.now()
-    version.return_comment = comment
-    version.save(update_fields=["endorsement", "endorsed_by", "endorsed_at", "return_comment"])
-    proposal.status = (
+    """Record the institution's answer on the latest version, awaiting endorsement."""
+    moment = now or timezone.now()
+    locked = lock(proposal)
+    facts = proposal_facts(locked, moment)
+    version = locked.versions.order_by("-number").first()
+
+    def effect(_p: Proposal) -> dict[str, Any]:
+        assert version is not None  # the guard refused a proposal without a pending version
+        version.endorsement = endorsement
+        version.endorsed_by, version.endorsed_at = actor, moment
+        version.return_comment = comment
+        version.save(update_fields=["endorsement", "endorsed_by", "endorsed_at", "return_comment"])
+        return {"version": version.number} | ({"comment": comment} if comment else {})
+
+    target = (
         ProposalStatus.ENDORSED if endorsement == Endorsement.ENDORSED else ProposalStatus.RETURNED
     )
-    proposal.save(update_fields=["status", "updated_at"])
-    after: dict[str, object] = {"version": version.number}
-    if comment:
-        after["comment"] = comment
-    audit.record(f"proposals.proposal.{endorsement}", actor=actor, obj=proposal, after=after)
+    move(
+        locked,
+        target,
+        actor=actor,
+        action=f"proposals.proposal.{endorsement}",
+        facts=facts,
+        effect=effect,
+    )
+    assert version is not None
     return version
 
 
 @transaction.atomic
-def endorse_proposal(proposal: Proposal, *, actor: User) -> ProposalVersion:
+def endorse_proposal(
+    proposal: Proposal, *, actor: User, now: datetime | None = None
+) -> ProposalVersion:
     """The institution vouches for the latest submitted version; the agency then sees it."""
-    return _answer(proposal, actor=actor, endorsement=Endorsement.ENDORSED)
+    return _answer(proposal, actor=actor, endorsement=Endorsement.ENDORSED, comment="", now=now)
 
 
 @transaction.atomic
-def return_proposal(proposal: Proposal, *, actor: User, comment: str) -> ProposalVersion:
-    if not comment.strip():
+def return_proposal(
+    proposal: Proposal, *, actor: User, comment: str, now: datetime | None = None
+) -> ProposalVersion:
+    """The institution sends the latest version back, saying why; the applicant may
+    then edit and submit again."""
+    text = (comment or "").strip()
+    if not text:
         raise ValidationError({"comment": _("Say why the proposal is returned.")})
-    return _answer(proposal, actor=actor, endorsement=Endorsement.RETURNED, comment=comment.strip())
+    if len(text) > MAX_RETURN_COMMENT:
+        raise ValidationError(
+            {"comment": _("Enter at most %(max)d characters.") % {"max": MAX_RETURN_COMMENT}}
+        )
+    return _answer(proposal, actor=actor, endorsement=Endorsement.RETURNED, comment=text, now=now)
 
 
 @transaction.atomic
-def withdraw_proposal(proposal: Proposal, *, actor: User) -> Proposal:
-    locked = _locked_reason(proposal, timezone.now())
-    if locked:
-        raise ValidationError({"__all__": locked})
-    before = proposal.status
-    proposal.status = ProposalStatus.WITHDRAWN
-    proposal.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "proposals.proposal.withdrawn",
+def withdraw_proposal(proposal: Proposal, *, actor: User, now: datetime | None = None) -> Proposal:
+    """The applicant takes the proposal back for good, while the call takes proposals."""
+    moment = now or timezone.now()
+    locked = lock(proposal)
+    moved = move(
+        locked,
+        ProposalStatus.WITHDRAWN,
         actor=actor,
-        obj=proposal,
-        before={"status": before},
-        after={"status": proposal.status},
+        action="proposals.proposal.withdrawn",
+        facts=proposal_facts(locked, moment),
     )
-    return proposal
+    proposal.status = moved.status
+    return moved

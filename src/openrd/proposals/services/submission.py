@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from datetime import datetime
 from typing import Any
 
@@ -11,24 +12,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
-from openrd.core import audit
-from openrd.core.decisions import Decision
+from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
 from openrd.programs.rules import ApplicantFacts, call_rules, program_rules
 from openrd.proposals.models import (
     Endorsement,
     Proposal,
+    ProposalAttachment,
     ProposalStatus,
     ProposalVersion,
 )
-from openrd.proposals.rules import BudgetLine, SubmissionFacts, check_submission
-from openrd.proposals.services.common import TEXT_FIELDS
+from openrd.proposals.rules import CALL_TERMS, BudgetLine, SubmissionFacts
+from openrd.proposals.services.common import TEXT_FIELDS, lock, move, proposal_facts
+
+# An Idempotency-Key is stored whole: a longer one is refused, never cut (two long
+# keys cut to the same prefix would answer one client with another's submission).
+MAX_KEY_LENGTH = 100
+_KEY_CHARS = frozenset(string.ascii_letters + string.digits + "-_.:~")
 
 
-class SubmissionRefused(Exception):
-    def __init__(self, decision: Decision) -> None:
-        super().__init__(", ".join(decision.codes()))
-        self.decision = decision
+def attachment_entry(attachment: ProposalAttachment) -> dict[str, Any]:
+    """One attached file as a version freezes it (and as every presenter shows it)."""
+    return {
+        "document_code": attachment.document_code,
+        "filename": attachment.filename,
+        "sha256": attachment.file.sha256,
+        "size": attachment.file.size,
+    }
 
 
 def snapshot_content(proposal: Proposal) -> dict[str, Any]:
@@ -53,12 +63,7 @@ def snapshot_content(proposal: Proposal) -> dict[str, Any]:
             for m in proposal.members.select_related("person").order_by("person__id")
         ],
         "attachments": [
-            {
-                "document_code": a.document_code,
-                "filename": a.filename,
-                "sha256": a.file.sha256,
-                "size": a.file.size,
-            }
+            attachment_entry(a)
             for a in proposal.attachments.select_related("file").order_by("document_code")
         ],
     }
@@ -72,7 +77,7 @@ def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
         call_status=call.status,
         opens_at=call.opens_at,
         closes_at=call.closes_at,
-        rules=call_rules(program_rules(call.program.rules), call.eligibility),
+        rules=call_rules(program_rules(call.program.rules), call.eligibility, call_code=call.code),
         applicant=ApplicantFacts(org_kind=org.kind, is_sme=org.is_sme, founded_on=org.founded_on),
         disclosure=integrity_queries.disclosure_facts(proposal.applicant),
         cap_per_proposal_yen=call.cap_per_proposal_yen,
@@ -83,65 +88,102 @@ def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
         required_documents=tuple((d.code, d.name) for d in call.documents.filter(required=True)),
         attached_documents=frozenset(proposal.attachments.values_list("document_code", flat=True)),
         has_title=bool(proposal.title_ja.strip() or proposal.title_en.strip()),
+        call_code=call.code,
+    )
+
+
+def validate_idempotency_key(key: str) -> str:
+    """The key as given, or ValidationError: at most 100 characters of A–Z a–z 0–9 - _ . : ~."""
+    if not key or len(key) > MAX_KEY_LENGTH or not set(key) <= _KEY_CHARS:
+        raise ValidationError(
+            {
+                "idempotency_key": _(
+                    "The Idempotency-Key must be 1 to %(max)d characters of letters, digits "
+                    "and - _ . : ~ (a UUID is a good key)."
+                )
+                % {"max": MAX_KEY_LENGTH}
+            }
+        )
+    return key
+
+
+def _key_reused() -> Refused:
+    return Refused.because(
+        "submission.key_reused",
+        _(
+            "This Idempotency-Key was already used for a submission with different content. "
+            "Use a new key for a new submission."
+        ),
+        CALL_TERMS,
+        detail=_("The proposal cannot be submitted yet."),
     )
 
 
 def submit_proposal(
     proposal: Proposal, *, actor: User, idempotency_key: str, now: datetime | None = None
 ) -> ProposalVersion:
-    """Freeze the working copy as a new version, or refuse with every reason.
+    """Freeze the working copy as a new version, or refuse (``Refused``) with every reason.
 
     Repeating a submission (double click, network retry with the same key, or
-    the same unchanged content) returns the version already made.
+    the same unchanged content) returns the version already made; the same key
+    with different content is refused, never answered with the old version.
     """
+    key = validate_idempotency_key(idempotency_key)
     try:
-        return _submit(proposal, actor=actor, key=idempotency_key, now=now or timezone.now())
+        return _submit(proposal, actor=actor, key=key, now=now or timezone.now())
     except IntegrityError:
-        # A concurrent request with the same key won the race: answer with its version.
-        return ProposalVersion.objects.get(proposal=proposal, idempotency_key=idempotency_key)
+        # A concurrent request with the same key won the race: answer with its
+        # version if it froze the same content.
+        version = ProposalVersion.objects.get(proposal=proposal, idempotency_key=key)
+        if version.content != snapshot_content(Proposal.objects.get(pk=proposal.pk)):
+            raise _key_reused() from None
+        return version
 
 
 @transaction.atomic
 def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> ProposalVersion:
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("call__program", "institution", "applicant")
-        .get(pk=proposal.pk)
-    )
-    repeated = proposal.versions.filter(idempotency_key=key).first()
+    locked = lock(proposal)
+    content = snapshot_content(locked)
+    repeated = locked.versions.filter(idempotency_key=key).first()
     if repeated is not None:
+        if repeated.content != content:
+            raise _key_reused()
         return repeated
-    content = snapshot_content(proposal)
-    latest = proposal.versions.order_by("-number").first()
+    latest = locked.versions.order_by("-number").first()
     if (
         latest is not None
         and latest.content == content
+        and locked.status in {ProposalStatus.SUBMITTED, ProposalStatus.ENDORSED}
         and latest.endorsement != Endorsement.RETURNED
-        and proposal.status in {ProposalStatus.SUBMITTED, ProposalStatus.ENDORSED}
     ):
+        # The same content submitted again without the key: the version already made.
         return latest
-    if proposal.status == ProposalStatus.WITHDRAWN:
-        raise ValidationError({"__all__": _("This proposal has been withdrawn.")})
-    decision = check_submission(submission_facts(proposal, now=now))
-    if not decision.allowed:
-        raise SubmissionRefused(decision)
-    disclosure = integrity_queries.latest_disclosure(proposal.applicant)
-    assert disclosure is not None  # check_submission refused a missing disclosure
-    version = ProposalVersion.objects.create(
-        proposal=proposal,
-        number=(latest.number + 1) if latest else 1,
-        submitted_at=now,
-        submitted_by=actor,
-        idempotency_key=key,
-        content=content,
-        disclosure=disclosure,
-    )
-    proposal.status = ProposalStatus.SUBMITTED
-    proposal.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "proposals.proposal.submitted",
+    facts = proposal_facts(locked, now, submission=submission_facts(locked, now=now))
+    made: list[ProposalVersion] = []
+
+    def effect(p: Proposal) -> dict[str, Any]:
+        disclosure = integrity_queries.latest_disclosure(p.applicant)
+        assert disclosure is not None  # check_submission refused a missing disclosure
+        made.append(
+            ProposalVersion.objects.create(
+                proposal=p,
+                number=(latest.number + 1) if latest else 1,
+                submitted_at=now,
+                submitted_by=actor,
+                idempotency_key=key,
+                content=content,
+                disclosure=disclosure,
+            )
+        )
+        return {"version": made[0].number, "disclosure": disclosure.pk}
+
+    move(
+        locked,
+        ProposalStatus.SUBMITTED,
         actor=actor,
-        obj=proposal,
-        after={"version": version.number, "disclosure": disclosure.pk},
+        action="proposals.proposal.submitted",
+        facts=facts,
+        effect=effect,
     )
-    return version
+    proposal.status = locked.status
+    return made[0]

@@ -11,10 +11,11 @@ from django.utils import timezone
 from openrd.accounts.models import Organisation, Role, User
 from openrd.accounts.services import assign_role, upsert_organisation
 from openrd.accounts.tests.factories import UserFactory
+from openrd.core.tests import pdfs
 from openrd.integrity.services import pledge, save_disclosure
 from openrd.programs.models import Call, CallDocument, Program
 
-PDF = b"%PDF-1.7\n%canary-free test document\n%%EOF\n"
+PDF = pdfs.plain("canary-free test document")
 
 
 @dataclass
@@ -70,7 +71,7 @@ def make_call(**overrides) -> Call:
     return call
 
 
-def disclose_and_pledge(person: User) -> None:
+def disclose_and_pledge(person: User, *, end: str | None = None) -> None:
     save_disclosure(
         person,
         actor=person,
@@ -83,7 +84,7 @@ def disclose_and_pledge(person: User) -> None:
                 "kind": "primary",
                 "paid": True,
                 "start": "2015-06-01",
-                "end": None,
+                "end": end,
             }
         ],
     )

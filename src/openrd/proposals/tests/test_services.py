@@ -1,12 +1,16 @@
-from datetime import timedelta
+"""The writers of proposals: drafting, saving, attaching, submitting, answering.
+
+Each refusal is shown to write nothing (no row, no audit entry); each change to
+leave exactly the audit trail it should.
+"""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from openrd.core.models import AuditEntry
+from openrd.core.refusals import Refused
 from openrd.proposals import services
-from openrd.proposals.models import Endorsement, ProposalStatus, ProposalVersion
+from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
 from openrd.proposals.queries import agency_proposals, institution_proposals, owned_proposals
 from openrd.proposals.tests.conftest import PDF
 
@@ -20,12 +24,19 @@ COMPLETE = services.DraftChanges(
 
 
 def draft(world, changes=COMPLETE):
-    p = services.create_proposal(actor=world.applicant, call=world.call)
-    p = services.save_draft(p, actor=world.applicant, revision=p.revision, changes=changes)
+    p = services.create_proposal(actor=world.applicant, call=world.call, changes=changes)
     services.attach_document(
         p, actor=world.applicant, document_code="plan", upload=PDF, filename="plan.pdf"
     )
     return p
+
+
+def actions(p):
+    return list(
+        AuditEntry.objects.filter(object_id=str(p.pk), object_type="proposals.proposal")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 def test_whole_journey_from_draft_to_endorsed_submission_seen_by_the_agency(world):
@@ -44,23 +55,47 @@ def test_whole_journey_from_draft_to_endorsed_submission_seen_by_the_agency(worl
     assert list(agency_proposals(world.nedo_staff)) == [p]
     assert list(agency_proposals(world.jst_staff)) == []
     assert list(owned_proposals(world.co_investigator)) == [p]
-    actions = list(
-        AuditEntry.objects.filter(object_id=str(p.pk), object_type="proposals.proposal")
-        .order_by("id")
-        .values_list("action", flat=True)
-    )
-    assert actions == [
+    assert actions(p) == [
         "proposals.proposal.created",
-        "proposals.draft.saved",
         "proposals.document.attached",
         "proposals.proposal.submitted",
         "proposals.proposal.endorsed",
     ]
+    submitted = AuditEntry.objects.get(action="proposals.proposal.submitted")
+    assert submitted.before == {"status": "draft"}
+    assert (submitted.after["status"], submitted.after["version"]) == ("submitted", 1)
+
+
+def test_create_and_fill_is_one_step_and_a_bad_field_leaves_nothing(world):
+    bad = services.DraftChanges(fields={"title_ja": "題名"}, budget=[(2026, "-1")])
+    with pytest.raises(ValidationError) as exc:
+        services.create_proposal(actor=world.applicant, call=world.call, changes=bad)
+    assert set(exc.value.message_dict) == {"budget.0.amount_yen"}
+    assert not Proposal.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="proposals.").exists()
+
+
+def test_create_records_what_it_filled_in_one_audit_entry(world):
+    p = services.create_proposal(actor=world.applicant, call=world.call, changes=COMPLETE)
+    (entry,) = AuditEntry.objects.filter(action="proposals.proposal.created")
+    assert entry.after["title_ja"] == "量子センサの実証"
+    assert entry.after["budget"] == [[2026, 10_000_000], [2027, 8_000_000]]
+    assert entry.after["co_investigators"] == ["33334444"]
+    assert (p.revision, p.members.get().person) == (1, world.co_investigator)
+
+
+def test_create_without_an_institution_is_a_field_error(world):
+    world.applicant.organisation = None
+    world.applicant.save()
+    with pytest.raises(ValidationError) as exc:
+        services.create_proposal(actor=world.applicant, call=world.call)
+    assert set(exc.value.message_dict) == {"institution"}
+    assert not Proposal.objects.exists()
 
 
 def test_refused_submission_creates_nothing_and_names_every_reason(world):
     p = services.create_proposal(actor=world.applicant, call=world.call)
-    with pytest.raises(services.SubmissionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_proposal(p, actor=world.applicant, idempotency_key="k1")
     assert refused.value.decision.codes() == [
         "proposal.title_missing",
@@ -69,6 +104,9 @@ def test_refused_submission_creates_nothing_and_names_every_reason(world):
         "document.missing.plan",
     ]
     assert not ProposalVersion.objects.exists()
+    assert actions(p) == ["proposals.proposal.created"]
+    p.refresh_from_db()
+    assert p.status == ProposalStatus.DRAFT
 
 
 def test_the_same_idempotency_key_never_creates_a_second_submission(world):
@@ -79,6 +117,38 @@ def test_the_same_idempotency_key_never_creates_a_second_submission(world):
     assert ProposalVersion.objects.count() == 1
 
 
+def test_the_same_key_with_different_content_is_refused_not_answered_with_the_old_version(world):
+    p = draft(world)
+    services.submit_proposal(p, actor=world.applicant, idempotency_key="once")
+    services.return_proposal(p, actor=world.officer, comment="予算を見直してください")
+    services.save_draft(
+        p,
+        actor=world.applicant,
+        revision=p.revision,
+        changes=services.DraftChanges(fields={"title_ja": "改訂版"}),
+    )
+    with pytest.raises(Refused) as refused:
+        services.submit_proposal(p, actor=world.applicant, idempotency_key="once")
+    assert refused.value.decision.codes() == ["submission.key_reused"]
+    assert ProposalVersion.objects.count() == 1
+
+
+@pytest.mark.parametrize("key", ["", "x" * 101, "has space", "日本語キー"])
+def test_an_empty_over_long_or_odd_key_is_a_field_error_never_cut(world, key):
+    p = draft(world)
+    with pytest.raises(ValidationError) as exc:
+        services.submit_proposal(p, actor=world.applicant, idempotency_key=key)
+    assert set(exc.value.message_dict) == {"idempotency_key"}
+    assert not ProposalVersion.objects.exists()
+
+
+def test_two_long_keys_that_share_a_prefix_are_two_keys(world):
+    p = draft(world)
+    first = services.submit_proposal(p, actor=world.applicant, idempotency_key="a" * 100)
+    assert first.idempotency_key == "a" * 100
+    assert services.validate_idempotency_key("a" * 99 + "b") == "a" * 99 + "b"
+
+
 def test_a_double_click_with_new_keys_but_unchanged_content_makes_one_version(world):
     p = draft(world)
     first = services.submit_proposal(p, actor=world.applicant, idempotency_key="click-1")
@@ -87,19 +157,28 @@ def test_a_double_click_with_new_keys_but_unchanged_content_makes_one_version(wo
     assert ProposalVersion.objects.count() == 1
 
 
-def test_changes_after_submission_make_a_new_version_and_leave_the_old_one_intact(world):
+def test_a_submitted_proposal_cannot_be_edited_until_it_is_returned(world):
     p = draft(world)
     v1 = services.submit_proposal(p, actor=world.applicant, idempotency_key="a")
+    title = services.DraftChanges(fields={"title_ja": "改訂版"})
+    with pytest.raises(Refused) as refused:
+        services.save_draft(p, actor=world.applicant, revision=p.revision, changes=title)
+    assert refused.value.decision.codes() == ["proposal.not_editable"]
+    with pytest.raises(Refused):
+        services.attach_document(
+            p, actor=world.applicant, document_code="letter", upload=PDF, filename="l.pdf"
+        )
     p.refresh_from_db()
-    services.save_draft(
-        p,
-        actor=world.applicant,
-        revision=p.revision,
-        changes=services.DraftChanges(fields={"title_ja": "改訂版"}),
-    )
+    assert p.title_ja == "量子センサの実証"
+    services.return_proposal(p, actor=world.officer, comment="題名を見直してください")
+    services.save_draft(p, actor=world.applicant, revision=p.revision, changes=title)
     v2 = services.submit_proposal(p, actor=world.applicant, idempotency_key="b")
     v1.refresh_from_db()
-    assert (v1.number, v1.content["title_ja"]) == (1, "量子センサの実証")
+    assert (v1.number, v1.content["title_ja"], v1.endorsement) == (
+        1,
+        "量子センサの実証",
+        Endorsement.RETURNED,
+    )
     assert (v2.number, v2.content["title_ja"], v2.endorsement) == (2, "改訂版", Endorsement.PENDING)
 
 
@@ -130,10 +209,11 @@ def test_the_same_save_arriving_twice_is_not_a_conflict(world):
     change = services.DraftChanges(fields={"title_ja": "同じ内容"})
     services.save_draft(p, actor=world.applicant, revision=loaded, changes=change)
     again = services.save_draft(p, actor=world.applicant, revision=loaded, changes=change)
-    assert (again.title_ja, again.revision) == ("同じ内容", loaded + 1)
+    assert (again.proposal.title_ja, again.proposal.revision) == ("同じ内容", loaded + 1)
+    assert AuditEntry.objects.filter(action="proposals.draft.saved").count() == 1
 
 
-def test_bad_draft_input_saves_nothing(world):
+def test_bad_draft_input_saves_nothing_without_partial(world):
     p = services.create_proposal(actor=world.applicant, call=world.call)
     bad = services.DraftChanges(
         fields={"title_ja": "新しい題名", "effort_percent": 101},
@@ -150,45 +230,74 @@ def test_bad_draft_input_saves_nothing(world):
     }
     p.refresh_from_db()
     assert (p.title_ja, p.budget_lines.count(), p.revision) == ("", 0, 1)
+    assert not AuditEntry.objects.filter(action="proposals.draft.saved").exists()
 
 
-def test_return_then_resubmit(world):
-    p = draft(world)
-    services.submit_proposal(p, actor=world.applicant, idempotency_key="a")
-    with pytest.raises(ValidationError):
-        services.return_proposal(p, actor=world.officer, comment="  ")
-    services.return_proposal(p, actor=world.officer, comment="予算の根拠を追記してください")
+def test_a_partial_save_keeps_every_valid_field_and_the_stored_amount_of_a_bad_one(world):
+    p = services.create_proposal(actor=world.applicant, call=world.call, changes=COMPLETE)
+    typo = services.DraftChanges(
+        fields={"title_ja": "新しい題名", "effort_percent": 101},
+        budget=[(2026, "-1"), (2027, "9000000")],
+    )
+    saved = services.save_draft(
+        p, actor=world.applicant, revision=p.revision, changes=typo, partial=True
+    )
+    assert set(saved.refused) == {"effort_percent", "budget.0.amount_yen"}
     p.refresh_from_db()
-    assert p.status == ProposalStatus.RETURNED
-    again = services.submit_proposal(p, actor=world.applicant, idempotency_key="b")
-    assert (again.number, again.endorsement) == (2, Endorsement.PENDING)
+    assert (p.title_ja, p.effort_percent, p.revision) == ("新しい題名", 40, 2)
+    assert list(p.budget_lines.values_list("fiscal_year", "amount_yen")) == [
+        (2026, 10_000_000),
+        (2027, 9_000_000),
+    ]
+    entry = AuditEntry.objects.get(action="proposals.draft.saved")
+    assert entry.after["refused"] == ["budget.0.amount_yen", "effort_percent"]
 
 
-def test_withdrawal_before_the_deadline_and_no_changes_after_it(world):
-    p = draft(world)
-    services.withdraw_proposal(p, actor=world.applicant)
-    p.refresh_from_db()
-    assert p.status == ProposalStatus.WITHDRAWN
-    with pytest.raises(ValidationError):
+def test_co_investigators_are_capped_and_unknown_numbers_are_not_named(world):
+    p = services.create_proposal(actor=world.applicant, call=world.call)
+    too_many = [f"{n:08d}" for n in range(services.MAX_CO_INVESTIGATORS + 1)]
+    with pytest.raises(ValidationError) as capped:
         services.save_draft(
             p,
             actor=world.applicant,
             revision=p.revision,
-            changes=services.DraftChanges(fields={"title_ja": "x"}),
+            changes=services.DraftChanges(co_investigators=too_many),
         )
+    assert "50" in capped.value.message_dict["co_investigators"][0]
+    with pytest.raises(ValidationError) as unknown:
+        services.save_draft(
+            p,
+            actor=world.applicant,
+            revision=p.revision,
+            changes=services.DraftChanges(co_investigators=["33334444", "99999999"]),
+        )
+    (message,) = unknown.value.message_dict["co_investigators"]
+    assert "99999999" not in message
+    assert "33334444" not in message
 
 
-def test_nothing_changes_after_the_deadline(world):
-    p = draft(world)
-    world.call.__class__.objects.filter(pk=world.call.pk).update(
-        closes_at=timezone.now() - timedelta(seconds=1)
+def test_a_full_width_erad_number_finds_the_co_investigator(world):
+    p = services.create_proposal(
+        actor=world.applicant,
+        call=world.call,
+        changes=services.DraftChanges(co_investigators=["３３３３４４４４"]),
     )
+    assert p.members.get().person == world.co_investigator
+
+
+def test_return_needs_a_reason_and_the_applicant_may_resubmit(world):
+    p = draft(world)
+    services.submit_proposal(p, actor=world.applicant, idempotency_key="a")
+    with pytest.raises(ValidationError) as blank:
+        services.return_proposal(p, actor=world.officer, comment="  ")
+    assert set(blank.value.message_dict) == {"comment"}
+    services.return_proposal(p, actor=world.officer, comment="予算の根拠を追記してください")
     p.refresh_from_db()
-    with pytest.raises(ValidationError):
-        services.withdraw_proposal(p, actor=world.applicant)
-    with pytest.raises(services.SubmissionRefused) as refused:
-        services.submit_proposal(p, actor=world.applicant, idempotency_key="late")
-    assert refused.value.decision.codes() == ["call.not_open"]
+    assert p.status == ProposalStatus.RETURNED
+    returned = AuditEntry.objects.get(action="proposals.proposal.returned")
+    assert returned.after["comment"] == "予算の根拠を追記してください"
+    again = services.submit_proposal(p, actor=world.applicant, idempotency_key="b")
+    assert (again.number, again.endorsement) == (2, Endorsement.PENDING)
 
 
 def test_only_pdfs_are_attached_and_only_for_the_calls_documents(world):
@@ -204,3 +313,44 @@ def test_only_pdfs_are_attached_and_only_for_the_calls_documents(world):
         )
     assert "document_code" in unknown.value.message_dict
     assert p.attachments.count() == 0
+
+
+def test_losing_the_same_key_race_answers_with_the_winners_version(world, monkeypatch):
+    from django.db import IntegrityError
+
+    from openrd.proposals.services import submission
+
+    p = draft(world)
+    real = submission._submit
+
+    def winner_then_collision(proposal, **kwargs):
+        # The other request commits its version with this key first; this one's
+        # insert then collides on the unique (proposal, key) constraint.
+        real(proposal, **kwargs)
+        raise IntegrityError("unique_submission_key")
+
+    monkeypatch.setattr(submission, "_submit", winner_then_collision)
+    version = services.submit_proposal(p, actor=world.applicant, idempotency_key="race")
+    assert (version.number, version.idempotency_key) == (1, "race")
+    assert ProposalVersion.objects.count() == 1
+
+
+def test_losing_the_race_to_different_content_under_the_same_key_is_refused(world, monkeypatch):
+    from django.db import IntegrityError
+
+    from openrd.proposals.services import submission
+
+    p = draft(world)
+    real = submission._submit
+
+    def winner_then_changed(proposal, **kwargs):
+        real(proposal, **kwargs)
+        # Content changed under the winner's version (as if submitted from another
+        # editor state) before this request's insert collided.
+        ProposalVersion.objects.filter(idempotency_key="race").update(content={"other": True})
+        raise IntegrityError("unique_submission_key")
+
+    monkeypatch.setattr(submission, "_submit", winner_then_changed)
+    with pytest.raises(Refused) as refused:
+        services.submit_proposal(p, actor=world.applicant, idempotency_key="race")
+    assert refused.value.decision.codes() == ["submission.key_reused"]

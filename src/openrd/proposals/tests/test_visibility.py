@@ -1,17 +1,17 @@
 """A canary planted in a draft never reaches anyone who may not see the draft."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openrd.accounts.services import issue_api_token
 from openrd.core.models import AuditEntry
+from openrd.core.tests import pdfs
 from openrd.proposals import services
 from openrd.proposals.tests.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
 CANARY = "CANARY-7f3a-9c21"
-CANARY_PDF = b"%PDF-1.7\n% " + CANARY.encode() + b"\n%%EOF\n"
+CANARY_PDF = pdfs.plain(CANARY)
 
 
 @pytest.fixture
@@ -94,10 +94,7 @@ def test_the_applicant_and_the_co_investigator_do_see_it(client, world, planted)
         )
 
 
-def test_after_submission_the_officer_sees_the_version_not_later_draft_edits(
-    client, world, planted
-):
-    p, _sha = planted
+def _submit_clean(world, p):
     p.refresh_from_db()
     services.save_draft(
         p,
@@ -113,20 +110,53 @@ def test_after_submission_the_officer_sees_the_version_not_later_draft_edits(
     )
     services.submit_proposal(p, actor=world.applicant, idempotency_key="v1")
     p.refresh_from_db()
+
+
+def test_after_a_return_the_officer_sees_the_version_not_the_edits_made_since(
+    client, world, planted
+):
+    p, _sha = planted
+    _submit_clean(world, p)
+    services.return_proposal(p, actor=world.officer, comment="書き直してください")
+    p.refresh_from_db()
     services.save_draft(
         p,
         actor=world.applicant,
         revision=p.revision,
         changes=services.DraftChanges(fields={"abstract_en": CANARY}),
     )
+    later = services.attach_document(
+        p, actor=world.applicant, document_code="letter", upload=CANARY_PDF, filename="x.pdf"
+    )
     client.force_login(world.officer)
     page = client.get(f"/ja/proposals/{p.pk}/").content.decode()
     assert "提出版" in page
     assert CANARY not in page
-    upload = SimpleUploadedFile("x.pdf", PDF)
-    assert (
-        client.post(
-            f"/ja/proposals/{p.pk}/attach/", {"document_code": "plan", "file": upload}
-        ).status_code
-        == 404
-    )
+    file_url = f"/ja/proposals/{p.pk}/files/{later.file.sha256}/"
+    assert client.get(file_url).status_code == 404
+    assert client.post(f"/ja/proposals/{p.pk}/save/", {"revision": p.revision}).status_code == 404
+
+
+def test_institution_and_agency_never_download_a_working_copy_file_added_after_submission(
+    client, world, planted
+):
+    from openrd.core.files import store_pdf
+    from openrd.proposals.models import ProposalAttachment
+
+    p, _sha = planted
+    _submit_clean(world, p)
+    services.endorse_proposal(p, actor=world.officer)
+    # Planted past the services (which refuse any change now): the rule that
+    # guards downloads must hold on its own.
+    stored = store_pdf(pdfs.plain("LATE-" + CANARY))
+    ProposalAttachment.objects.filter(proposal=p, document_code="plan").update(file=stored)
+    for user in (world.officer, world.nedo_staff):
+        client.force_login(user)
+        token = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user, name='t')[1]}"}
+        assert client.get(f"/ja/proposals/{p.pk}/files/{stored.sha256}/").status_code == 404
+        assert (
+            client.get(f"/api/v1/proposals/{p.pk}/files/{stored.sha256}", **token).status_code
+            == 404
+        )
+    client.force_login(world.applicant)
+    assert client.get(f"/ja/proposals/{p.pk}/files/{stored.sha256}/").status_code == 200

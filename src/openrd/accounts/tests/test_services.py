@@ -100,9 +100,10 @@ def test_affiliation_records_concurrent_foreign_unpaid_positions():
 
 
 def test_affiliation_ending_before_it_starts_is_refused():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         add_affiliation(UserFactory(), OrganisationFactory(),
                         start_date=date(2023, 4, 1), end_date=date(2023, 3, 31))  # fmt: skip
+    assert "affiliation_ends_after_start" in str(exc.value.message_dict["__all__"])
     assert not Affiliation.objects.exists()
 
 

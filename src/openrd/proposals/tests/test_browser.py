@@ -22,6 +22,9 @@ def start_draft(page, site, world):
     page.goto(f"{site.url}/ja/calls/{world.call.pk}/")
     page.get_by_role("link", name="この公募に応募する").click()
     page.get_by_role("button", name="下書きを作成").click()
+    # Typing starts once the editor is live (htmx has wired the autosave), as for a person.
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.htmx !== undefined")
 
 
 def test_apply_in_japanese_see_refusal_reasons_fix_them_and_submit(page, site, world, tmp_path):
@@ -95,3 +98,35 @@ def test_withdrawal_is_confirmed_on_its_own_page(page, site, world):
     assert "提案を取り下げました" in page.locator(".messages").inner_text()
     assert page.locator("#proposal-form").count() == 0
     assert Proposal.objects.get().status == "withdrawn"
+
+
+def test_an_edit_typed_while_an_autosave_is_in_flight_is_saved_too(
+    page, site, world, monkeypatch
+):
+    import threading
+    import time
+
+    from openrd.proposals import services
+
+    real, calls = services.save_draft, []
+    first_started = threading.Event()
+
+    def slow_first(*args, **kwargs):
+        calls.append(kwargs["changes"].fields.get("title_ja"))
+        if len(calls) == 1:
+            first_started.set()
+            time.sleep(2.5)  # a slow network or server: the next edit arrives meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_draft", slow_first)
+    log_in(page, site, world)
+    start_draft(page, site, world)
+    title = page.get_by_label("課題名（日本語）")
+    title.fill("最初の題名")
+    assert first_started.wait(10)
+    with page.expect_response(
+        lambda r: r.url.endswith("/save/") and "最終の題名" in (r.request.post_data or ""),
+        timeout=20_000,
+    ):
+        title.fill("最終の題名")
+    assert Proposal.objects.get().title_ja == "最終の題名"

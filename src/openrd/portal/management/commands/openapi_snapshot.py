@@ -36,4 +36,9 @@ class Command(BaseCommand):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(schema, encoding="utf-8")
-        self.stdout.write(f"wrote {path.relative_to(settings.PROJECT_DIR)}")
+        shown = (
+            path.relative_to(settings.PROJECT_DIR)
+            if path.is_relative_to(settings.PROJECT_DIR)
+            else path
+        )
+        self.stdout.write(f"wrote {shown}")

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from openrd.accounts.models import Organisation
 from openrd.core.i18n import localized
-from openrd.core.validators import validate_yen_amount
+from openrd.core.validators import validate_plain_text, validate_yen_amount
 
 
 class ProgramKind(models.TextChoices):
@@ -238,8 +238,12 @@ class Call(models.Model):
         related_name="calls_presented",
     )
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_ja = models.CharField(
+        _("title (Japanese)"), max_length=300, validators=[validate_plain_text]
+    )
+    title_en = models.CharField(
+        _("title (English)"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
     summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     opens_at = models.DateTimeField(_("opens"))

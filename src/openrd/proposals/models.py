@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openrd.core.i18n import localized
+from openrd.core.validators import validate_plain_text
 
 
 class ProposalStatus(models.TextChoices):
@@ -40,8 +41,14 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    # One-line titles: no bidi overrides or invisible characters that make them
+    # read differently from what is stored (abstracts may have line breaks).
+    title_ja = models.CharField(
+        _("title (Japanese)"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
+    title_en = models.CharField(
+        _("title (English)"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
     abstract_ja = models.TextField(_("abstract (Japanese)"), max_length=4000, blank=True)
     abstract_en = models.TextField(_("abstract (English)"), max_length=4000, blank=True)
     effort_percent = models.PositiveSmallIntegerField(_("effort (%)"), null=True, blank=True)

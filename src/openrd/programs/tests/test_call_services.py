@@ -97,6 +97,8 @@ def test_a_naive_datetime_is_a_field_error(loaded_programs):
         ({"total_budget_yen": -1, "cap_per_proposal_yen": 0}, "total_budget_yen"),
         ({"cap_per_proposal_yen": 12_000_000_001}, "cap_per_proposal_yen"),
         ({"fiscal_year": 1800}, "fiscal_year"),
+        ({"title_ja": "公募\u202e名"}, "title_ja"),
+        ({"title_en": "Call\u200b name"}, "title_en"),
     ],
 )
 def test_amounts_and_years_are_checked_per_field(loaded_programs, overrides, field):

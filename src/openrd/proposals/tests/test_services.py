@@ -354,3 +354,14 @@ def test_losing_the_race_to_different_content_under_the_same_key_is_refused(worl
     with pytest.raises(Refused) as refused:
         services.submit_proposal(p, actor=world.applicant, idempotency_key="race")
     assert refused.value.decision.codes() == ["submission.key_reused"]
+
+
+def test_a_title_with_a_bidi_override_is_refused_on_its_field(world):
+    p = services.create_proposal(actor=world.applicant, call=world.call)
+    spoof = services.DraftChanges(
+        fields={"title_ja": "量子\u202eセンサ", "abstract_ja": "行1\n行2"}
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.save_draft(p, actor=world.applicant, revision=p.revision, changes=spoof)
+    assert set(exc.value.message_dict) == {"title_ja"}
+    assert "U+202E" in exc.value.message_dict["title_ja"][0]

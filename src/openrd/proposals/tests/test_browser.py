@@ -100,9 +100,7 @@ def test_withdrawal_is_confirmed_on_its_own_page(page, site, world):
     assert Proposal.objects.get().status == "withdrawn"
 
 
-def test_an_edit_typed_while_an_autosave_is_in_flight_is_saved_too(
-    page, site, world, monkeypatch
-):
+def test_an_edit_typed_while_an_autosave_is_in_flight_is_saved_too(page, site, world, monkeypatch):
     import threading
     import time
 

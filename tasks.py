@@ -5,7 +5,8 @@ Needs only a Python 3 to start: it installs uv into .tools/, lets uv install the
 pinned interpreter (.python-version) and the locked dependencies (uv.lock) into
 .venv/, and then does the task.
 
-    python3 tasks.py run           demo site on http://127.0.0.1:8000 (SQLite, demo data)
+    python3 tasks.py run           demo site on http://127.0.0.1:8000 (SQLite, demo data),
+                                   with one background worker and the scheduler
     python3 tasks.py run --prod    production mode: gunicorn, DEBUG off, deploy checks, no demo
     python3 tasks.py test          the whole test suite (DATABASE_URL selects the database)
     python3 tasks.py lint | fmt | typecheck | check | messages | openapi
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -85,20 +88,89 @@ def prod_env(environ: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def run_processes(*, prod: bool) -> list[tuple[str, list[str]]]:
+    """What `run` starts side by side: the web server, one background worker
+    (OPENRD_TASKS_BACKEND decides which kind) and the periodic scheduler."""
+    py, manage_py = str(VENV_PY), "manage.py"
+    if prod:
+        web = [
+            py, "-m", "gunicorn", "openrd.wsgi:application", "--chdir", "src",
+            "--bind", f"{HOST}:{PORT}", "--workers", str(2 * (os.cpu_count() or 1) + 1),
+            "--access-logfile", "-",
+        ]  # fmt: skip
+    else:
+        web = [py, manage_py, "runserver", f"{HOST}:{PORT}"]
+    return [
+        ("web", web),
+        ("worker", [py, manage_py, "run_worker"]),
+        ("scheduler", [py, manage_py, "run_scheduler"]),
+    ]
+
+
+def supervise(
+    processes: list[tuple[str, list[str]]],
+    env: dict[str, str] | None = None,
+    *,
+    grace: float = 10.0,
+) -> int:
+    """Start every process; when one ends or Ctrl-C is pressed, stop them all.
+
+    Each runs in its own process group, so stopping it also stops what it
+    started (runserver's reloader child, gunicorn's workers): SIGTERM first,
+    then SIGKILL for whatever is still there after ``grace`` seconds.
+    """
+    started: list[tuple[str, subprocess.Popen[bytes]]] = []
+    code = 0
+    try:
+        for name, cmd in processes:
+            print(f"+ [{name}]", " ".join(cmd), flush=True)
+            popen = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=os.name != "nt")  # noqa: S603
+            started.append((name, popen))
+        while True:
+            ended = [(n, p) for n, p in started if p.poll() is not None]
+            if ended:
+                name, popen = ended[0]
+                code = popen.returncode or 0
+                print(f"[{name}] exited with status {code}; stopping the others", flush=True)
+                break
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    finally:
+        stop_all([p for _, p in started], grace=grace)
+    return code
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]], *, grace: float) -> None:
+    for popen in processes:
+        _signal(popen, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for popen in processes:
+        try:
+            popen.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal(popen, signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+            popen.wait()
+
+
+def _signal(popen: subprocess.Popen[bytes], signum: int) -> None:
+    """Signal the process's whole group (POSIX), or the process itself."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(popen.pid, signum)
+        else:
+            popen.send_signal(signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+
+
 def run(args: list[str]) -> None:
     prod = "--prod" in args
     env = prod_env(dict(os.environ)) if prod else dict(os.environ)
     for step in run_steps(prod=prod):
         manage(*step, env=env)
     _print_welcome(prod=prod)
-    if prod:
-        sh(
-            VENV_PY, "-m", "gunicorn", "openrd.wsgi:application", "--chdir", "src",
-            "--bind", f"{HOST}:{PORT}", "--workers", str(2 * (os.cpu_count() or 1) + 1),
-            "--access-logfile", "-", env=env,
-        )  # fmt: skip
-    else:
-        manage("runserver", f"{HOST}:{PORT}", env=env)
+    sys.exit(supervise(run_processes(prod=prod), env))
 
 
 def _local_secret_key() -> str:
@@ -120,7 +192,9 @@ def _print_welcome(*, prod: bool) -> None:
         "reviewer, officer, researcher, startup, startup-officer. See README.md.\n"
     )
     print(
-        f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n{accounts}",
+        f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n{accounts}"
+        f"A background worker and the scheduler run alongside; your jobs: "
+        f"http://{HOST}:{PORT}/ja/jobs/\nCtrl-C stops all three.\n",
         flush=True,
     )
 

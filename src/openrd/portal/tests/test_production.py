@@ -3,8 +3,10 @@ demo secret key or accounts that sign in with the demo password."""
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,45 @@ def test_load_organisations_loads_the_reference_organisations_without_demo_accou
     call_command("load_organisations")
     assert Organisation.objects.filter(code="jst").exists()
     assert not User.objects.exists()
+
+
+# ---------------------------------------------------------------- tasks.py run: processes
+
+
+@pytest.mark.parametrize("prod", [False, True])
+def test_run_starts_the_web_server_one_worker_and_the_scheduler(prod):
+    processes = _tasks().run_processes(prod=prod)
+    assert [name for name, _ in processes] == ["web", "worker", "scheduler"]
+    commands = dict(processes)
+    assert commands["worker"][1:] == ["manage.py", "run_worker"]
+    assert commands["scheduler"][1:] == ["manage.py", "run_scheduler"]
+    if prod:
+        assert commands["web"][1:3] == ["-m", "gunicorn"]
+        assert "127.0.0.1:8000" in commands["web"]
+    else:
+        assert commands["web"][1:] == ["manage.py", "runserver", "127.0.0.1:8000"]
+
+
+def test_when_one_process_ends_the_others_are_stopped_at_once():
+    # Plain sleeping interpreters stand in for the server and the worker.
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    quitter = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    started = time.monotonic()
+    code = _tasks().supervise([("web", sleeper), ("worker", quitter)], grace=5)
+    assert code == 3
+    assert time.monotonic() - started < 5  # SIGTERM stopped the sleeper, no waiting out
+
+
+def test_a_process_ignoring_sigterm_is_killed_after_the_grace_period():
+    stubborn = subprocess.Popen(
+        [sys.executable, "-c",
+         "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+         "print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    assert stubborn.stdout is not None
+    assert stubborn.stdout.readline() == b"ready\n"  # its SIGTERM handler is in place
+    started = time.monotonic()
+    _tasks().stop_all([stubborn], grace=0.5)
+    assert stubborn.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 3

@@ -1,0 +1,1 @@
+"""Long work the user watches (jobs), the worker glue and the periodic schedule."""

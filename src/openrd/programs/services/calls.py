@@ -15,6 +15,8 @@ from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.core import audit
 from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
+from openrd.notifications.queries import subscribers
+from openrd.notifications.services import notify
 from openrd.programs.models import (
     CALL_TOPIC_KINDS,
     Call,
@@ -343,7 +345,20 @@ def _move(call: Call, target: CallStatus, action: str, actor: Any, now: datetime
 def open_call(call: Call, *, actor: Any, now: datetime | None = None) -> Call:
     """Publish a draft call. ``now`` is the moment it is opened (the demo
     replays a past call's history with it); by default the present."""
-    return _move(call, CallStatus.OPEN, "programs.call.opened", actor, now)
+    opened = _move(call, CallStatus.OPEN, "programs.call.opened", actor, now)
+    program = opened.program
+    notify(
+        subscribers(f"program:{program.code}"),
+        "call.opened",
+        {
+            "call_title": {"ja": opened.title_ja, "en": opened.title_en},
+            "program_name": {"ja": program.name_ja, "en": program.name_en},
+            "closes_at": opened.closes_at,
+            "cap_yen": opened.cap_per_proposal_yen,
+            "link": {"name": "calls:detail", "args": [opened.pk]},
+        },
+    )
+    return opened
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
+from openrd.notifications.services import notify
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
 from openrd.proposals.services.common import lock, move, proposal_facts
 
@@ -51,6 +52,17 @@ def _answer(
         effect=effect,
     )
     assert version is not None
+    notify(
+        [locked.applicant],
+        "proposal.endorsed" if endorsement == Endorsement.ENDORSED else "proposal.returned",
+        {
+            "title": {"ja": locked.title_ja, "en": locked.title_en},
+            "version": version.number,
+            "answered_at": moment,
+            "comment": comment,
+            "link": {"name": "proposals:detail", "args": [locked.pk]},
+        },
+    )
     return version
 
 

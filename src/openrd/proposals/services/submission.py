@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import User
 from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
+from openrd.notifications.queries import officers_of
+from openrd.notifications.services import notify
 from openrd.programs.rules import ApplicantFacts, call_rules, program_rules
 from openrd.proposals.models import (
     Endorsement,
@@ -140,6 +142,25 @@ def submit_proposal(
         return version
 
 
+def _notify_submitted(proposal: Proposal, version: ProposalVersion) -> None:
+    """A receipt to the applicant and a request to the institution's officers; sent
+    after the commit, so a submission that fails later sends nothing."""
+    context = {
+        "title": {"ja": proposal.title_ja, "en": proposal.title_en},
+        "call_title": {"ja": proposal.call.title_ja, "en": proposal.call.title_en},
+        "version": version.number,
+        "submitted_at": version.submitted_at,
+        "link": {"name": "proposals:detail", "args": [proposal.pk]},
+    }
+    applicant = proposal.applicant
+    notify([applicant], "proposal.submitted", context)
+    notify(
+        officers_of(proposal.institution_id),
+        "proposal.endorsement_requested",
+        context | {"applicant_name": {"ja": applicant.name_ja, "en": applicant.name_en}},
+    )
+
+
 @transaction.atomic
 def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> ProposalVersion:
     locked = lock(proposal)
@@ -185,5 +206,6 @@ def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> Prop
         facts=facts,
         effect=effect,
     )
+    _notify_submitted(locked, made[0])
     proposal.status = locked.status
     return made[0]

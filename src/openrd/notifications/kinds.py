@@ -1,0 +1,105 @@
+"""Every kind of notification, declared once as data.
+
+A kind names its templates (``notifications/kinds/<code>.subject.txt``, ``.txt``
+and ``.html``), its label in both languages for the settings page, whether it
+goes by e-mail unless the person says otherwise, and who receives it (for the
+settings page and the documentation; the sending service picks the people).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openrd.core.i18n import current_lang
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label_ja: str
+    label_en: str
+    email_default: bool
+    audience_ja: str
+    audience_en: str
+
+    @property
+    def label(self) -> str:
+        return self.label_en if current_lang().startswith("en") else self.label_ja
+
+    @property
+    def audience(self) -> str:
+        return self.audience_en if current_lang().startswith("en") else self.audience_ja
+
+    def template(self, part: str) -> str:
+        """``part`` is "subject.txt", "txt" or "html"."""
+        return f"notifications/kinds/{self.code}.{part}"
+
+
+KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind(
+            "proposal.submitted",
+            "提案書の受付",
+            "Proposal received",
+            True,
+            "申請者",
+            "The applicant",
+        ),
+        Kind(
+            "proposal.endorsement_requested",
+            "所属機関の承認依頼",
+            "Request to endorse a proposal",
+            True,
+            "所属機関の事務担当者",
+            "The institution's officers",
+        ),
+        Kind(
+            "proposal.endorsed",
+            "所属機関による承認",
+            "Proposal endorsed",
+            True,
+            "申請者",
+            "The applicant",
+        ),
+        Kind(
+            "proposal.returned",
+            "所属機関からの差戻し",
+            "Proposal returned",
+            True,
+            "申請者",
+            "The applicant",
+        ),
+        Kind(
+            "call.opened",
+            "フォロー中のプログラムの公募開始",
+            "A call opened in a program you follow",
+            True,
+            "プログラムのフォロワー",
+            "People who follow the program",
+        ),
+        Kind(
+            "proposal.deadline_reminder",
+            "未提出の提案書の締切リマインダー",
+            "Deadline reminder for an unsubmitted proposal",
+            True,
+            "下書きの申請者",
+            "The applicant of a draft",
+        ),
+        Kind(
+            "integrity.pledge_due",
+            "研究インテグリティ誓約の更新",
+            "Renew your research integrity pledge",
+            True,
+            "1年以上前に誓約した人",
+            "People whose pledge is over a year old",
+        ),
+    )
+}
+
+
+def get_kind(code: str) -> Kind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise ValueError(f"unknown notification kind {code!r}") from None

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse ORM calls from the live-server tests (tests only).
@@ -181,3 +182,33 @@ def page(site: Any, browser_errors: list[str]) -> Iterator[Any]:
         yield page
         browser.close()
     assert browser_errors == []
+
+
+@pytest.fixture(autouse=True)
+def _force_login_completes_mfa(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login`` stands for a finished sign-in: password and second factor.
+
+    Privileged roles must pass MFA (openrd.accounts.middleware); tests that are
+    not about signing in start from a session that has, as the real sign-in
+    leaves it. Tests of the enforcement itself use ``sign_in_without_mfa``.
+    """
+    from openrd.accounts.tests.sessions import mark_mfa_passed
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        mark_mfa_passed(self, user=user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "_force_login_without_mfa", original, raising=False)
+
+
+@pytest.fixture
+def sign_in_without_mfa() -> Any:
+    """Sign a test client in with a password only (no second factor yet)."""
+
+    def sign_in(client: Client, user: Any) -> None:
+        client._force_login_without_mfa(user)  # type: ignore[attr-defined]
+
+    return sign_in

@@ -1,7 +1,13 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from openrd.accounts.models import TokenScope
+from openrd.core import audit
 
 
 class ProfileForm(forms.Form):
@@ -48,3 +54,35 @@ class TokenForm(forms.Form):
         required=False,
         initial="90",
     )
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, its user-name field posted as ``username``.
+
+    The name the page, password managers and the throttling (django-axes reads
+    ``username``) have always used; allauth calls the field ``login`` inside.
+    """
+
+    def add_prefix(self, field_name: str) -> str:
+        return super().add_prefix("username" if field_name == "login" else field_name)
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """Setting up TOTP takes a valid code from the new authenticator.
+
+    That is the second factor, so the session counts as having passed it
+    (openrd.accounts.middleware does not ask again at once); a wrong code is
+    audited like one at sign-in.
+    """
+
+    def clean_code(self) -> str:
+        request = context.request
+        try:
+            code = super().clean_code()
+        except forms.ValidationError:
+            with transaction.atomic():
+                audit.record("accounts.mfa.failed", actor=self.user, obj=self.user,
+                             request=request, after={"setup": True})  # fmt: skip
+            raise
+        record_authentication(request, self.user, method="mfa", type="totp", setup=True)
+        return code

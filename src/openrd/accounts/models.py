@@ -114,6 +114,8 @@ class User(AbstractUser):
         unique=True,
         validators=[validate_orcid],
     )
+    # True only when the iD came from ORCID itself (a signed-in link); a typed iD is a claim.
+    orcid_verified = models.BooleanField(_("ORCID iD verified"), default=False)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("main organisation"),

@@ -23,6 +23,7 @@ from openrd.accounts.models import (
     TokenScope,
     User,
 )
+from openrd.accounts.security import disable_account, end_session, link_orcid, set_up_totp
 from openrd.core import audit
 from openrd.core.identifiers import (
     IdentifierError,
@@ -33,6 +34,8 @@ from openrd.core.identifiers import (
 )
 from openrd.core.models import AuditEntry
 from openrd.core.validators import normalize_country_code
+
+__all__ = ["disable_account", "end_session", "link_orcid", "set_up_totp"]  # and the writers below
 
 TOKEN_PREFIX = "ord_"  # noqa: S105  (a public marker, not a secret)
 
@@ -325,6 +328,10 @@ def update_profile(user: User, *, actor: User, **fields: Any) -> User:
     before = audit.snapshot(user, PROFILE_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
+    if "orcid" in fields and user.orcid != before["orcid"]:
+        # A typed iD is a claim; only a link made through ORCID verifies it.
+        user.orcid_verified = False
+        fields = {**fields, "orcid_verified": False}
     try:
         user.full_clean(exclude=["password"])
     except ValidationError:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/tokens/", views.token_create, name="token_create"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/sessions/", views.sessions, name="sessions"),
+    path("me/sessions/<int:pk>/end/", views.session_end, name="session_end"),
 ]

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from allauth.account import views as allauth_views
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
@@ -13,23 +14,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from openrd.accounts.decorators import sensitive
 from openrd.accounts.forms import ProfileForm, TokenForm
 from openrd.accounts.models import ApiToken
 from openrd.accounts.queries import tokens_of
 from openrd.accounts.services import (
     PROFILE_FIELDS,
+    end_session,
     issue_api_token,
     revoke_api_token,
     update_profile,
 )
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in (MFA, e-mail verification) at the site's own address."""
 
 
-class LogoutView(auth_views.LogoutView):
+class LogoutView(allauth_views.LogoutView):
     pass
 
 
@@ -56,6 +58,8 @@ def _add_service_errors(form: Form, exc: ValidationError) -> None:
 
 @login_required
 @require_POST
+# A token acts for its owner without a second factor, so issuing one asks again.
+@sensitive
 def token_create(request: HttpRequest) -> HttpResponse:
     """Issue a token and show its secret on this one page, which is never cached."""
     form = TokenForm(request.POST)
@@ -111,3 +115,28 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
     form = ProfileForm(initial={f: getattr(user, f) or "" for f in PROFILE_FIELDS})
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    """Where and from what device the account is signed in; any of them can be ended."""
+    listed = sorted(
+        UserSession.objects.purge_and_list(request.user),
+        key=lambda s: s.last_seen_at,
+        reverse=True,
+    )
+    current = request.session.session_key
+    return render(request, "accounts/sessions.html", {"sessions": listed, "current": current})
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one session; another person's is a 404. Ending this one signs out here."""
+    session = get_object_or_404(UserSession, pk=pk, user=request.user)
+    here = session.session_key == request.session.session_key
+    end_session(session, actor=request.user)  # type: ignore[arg-type]
+    if here:
+        return redirect("portal:home")
+    messages.success(request, _("The session has been signed out."))
+    return redirect("accounts:sessions")

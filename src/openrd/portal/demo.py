@@ -8,15 +8,18 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from openrd.accounts.mfa_policy import requires_mfa
 from openrd.accounts.models import Organisation, User
 from openrd.accounts.services import (
     add_affiliation,
     assign_role,
     create_user,
     load_organisations,
+    set_up_totp,
     upsert_organisation,
 )
 from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
@@ -27,6 +30,13 @@ from openrd.programs.services import close_call, create_call, load_presets, open
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data.toml"
 # Public on purpose: it is printed by the run command and written in the README.
 DEMO_PASSWORD = "openrd-demo"  # noqa: S105
+# The one TOTP secret (base32) of every privileged demo account, in debug only:
+# public too, so anyone trying the demo can compute the six-digit code (README).
+DEMO_TOTP_SECRET = "OPENRDDEMOTOTPSECRETFORDEMOONLY2"  # noqa: S105
+
+
+# Reserved for examples (RFC 2606): never a real mailbox.
+DEMO_MAIL_DOMAIN = "demo.openrd.example"
 
 
 @transaction.atomic
@@ -43,12 +53,31 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         if User.objects.filter(username=entry["username"]).exists():
             continue
         created.append(_create_demo_user(entry, password))
+    for entry in data.get("users", []):
+        user = User.objects.get(username=entry["username"])
+        _give_demo_address(user)
+        # Privileged accounts must use a second factor; the demo's is known (debug only).
+        if settings.DEBUG and requires_mfa(user):
+            set_up_totp(user, secret=DEMO_TOTP_SECRET)
     calls = _load_calls(data.get("calls", []), today=to_tokyo(timezone.now()).date())
     return {
         "programs": [p.code for p, _ in programs],
         "users_created": created,
         "calls_created": calls,
     }
+
+
+def _give_demo_address(user: User) -> None:
+    """A verified address on a reserved domain, so the demo's mail (receipts,
+    endorsement requests) is written to var/mail/ where it can be read."""
+    from allauth.account.models import EmailAddress
+
+    if not user.email:
+        user.email = f"{user.username}@{DEMO_MAIL_DOMAIN}"
+        user.save(update_fields=["email"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 def _org(code: str) -> Organisation | None:

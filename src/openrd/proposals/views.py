@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from openrd.accounts.decorators import sensitive
 from openrd.core.access import deny
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.proposals import services
@@ -309,6 +310,7 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@sensitive
 def proposal_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     access = proposal_access(request.user, pk, request=request)
     if not is_officer_of_institution(request.user, access.proposal):

@@ -112,3 +112,13 @@ def test_the_open_demo_calls_are_listed_as_open_with_an_apply_link(client, demo)
     page = client.get(f"/ja/calls/{sbir.pk}/").content.decode()
     assert f'href="/ja/proposals/new/?call={sbir.pk}"' in page
     assert "12:00（日本時間）" in page
+
+
+def test_demo_accounts_have_verified_reserved_addresses_so_demo_mail_can_be_read(demo, settings):
+    from allauth.account.models import EmailAddress
+
+    from openrd.accounts.models import User
+
+    startup = User.objects.get(username="startup")
+    assert startup.email == "startup@demo.openrd.example"
+    assert EmailAddress.objects.get(user=startup).verified is True

@@ -17,6 +17,8 @@ from openrd.core.api_parser import SafeJsonParser
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.core.text_safety import UnsafeText
 from openrd.integrity.api import router as integrity_router
+from openrd.jobs.api import router as jobs_router
+from openrd.notifications.api import router as notifications_router
 from openrd.programs.api import router as programs_router
 from openrd.proposals.api import router as proposals_router
 
@@ -34,7 +36,9 @@ api = NinjaAPI(
 api.add_router("/", programs_router)
 api.add_router("/", accounts_router)
 api.add_router("/", integrity_router)
+api.add_router("/", notifications_router)
 api.add_router("/", proposals_router)
+api.add_router("/", jobs_router)
 
 
 @api.exception_handler(ValidationError)

@@ -54,12 +54,24 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks_db",
+    "django_rq",
     "openrd.core",
     "openrd.accounts",
+    "openrd.jobs",
+    "openrd.notifications",
     "openrd.integrity",
     "openrd.programs",
     "openrd.proposals",
     "openrd.portal",
+    # Sign-in, e-mail verification, password reset and MFA (docs/adr/0020-...);
+    # after the project's apps so their templates override allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.orcid",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +84,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Privileged roles go no further than the MFA set-up until they have it.
+    "openrd.accounts.middleware.RequireMFAMiddleware",
+    # "My sessions": where and when each session was last seen (at most one write per 5 min).
+    "openrd.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -97,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "openrd.notifications.context_processors.unread_count",
             ],
             "builtins": ["openrd.core.templatetags.openrd_format"],
         },
@@ -147,6 +165,47 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Sign-in with django-allauth (docs/adr/0020-sign-in-with-allauth-and-mfa.md):
+# user name and password; anyone may sign up, and a new account signs in only
+# once its e-mail address is verified. Axes still throttles every attempt, so
+# allauth's own failed-login limit is off (one counter, one lock-out page).
+ACCOUNT_ADAPTER = "openrd.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "openrd.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenRD] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# TOTP with recovery codes; required for privileged roles (openrd.accounts.mfa_policy).
+MFA_ADAPTER = "openrd.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"activate_totp": "openrd.accounts.forms.ActivateTOTPForm"}
+MFA_TOTP_ISSUER = "OpenRD"
+# Provisioned accounts may have no e-mail address; self-sign-ups are verified
+# before they can sign in at all, so this opens nothing to unverified people.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# ORCID sign-in and linking: an app registered at orcid.org (or sandbox.orcid.org
+# for tests and staging, OPENRD_ORCID_BASE_DOMAIN); off without a client id.
+SOCIALACCOUNT_ADAPTER = "openrd.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+if os.environ.get("OPENRD_ORCID_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["orcid"] = {
+        "BASE_DOMAIN": os.environ.get("OPENRD_ORCID_BASE_DOMAIN", "orcid.org"),
+        "MEMBER_API": False,
+        "APPS": [
+            {
+                "client_id": os.environ["OPENRD_ORCID_CLIENT_ID"],
+                "secret": os.environ.get("OPENRD_ORCID_CLIENT_SECRET", ""),
+            }
+        ],
+    }
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
 # Login throttling (docs/adr/0013-login-throttling-and-client-address.md):
 # five failures for one user name from one address, or twenty failures from one
 # address whatever the user names (password spraying), lock that address (for
@@ -183,6 +242,62 @@ for _proxy in OPENRD_TRUSTED_PROXIES:
 # Repeated "access denied" entries for the same client and object within this
 # many seconds are counted, not written (openrd.core.access).
 OPENRD_ACCESS_DENIED_INTERVAL = int(os.environ.get("OPENRD_ACCESS_DENIED_INTERVAL", "600"))
+
+# Background work (docs/adr/0018-background-tasks-database-default-rq-at-scale.md).
+# Application code only uses django.tasks; OPENRD_TASKS_BACKEND picks where the
+# work goes: "database" (default: a table the db_worker polls, nothing else to
+# run), "rq" (Redis, workers on many machines) or "immediate" (run in the
+# caller's process; for one-off scripts, never for a deployment).
+OPENRD_TASKS_BACKEND = os.environ.get("OPENRD_TASKS_BACKEND", "database").strip().lower()
+OPENRD_REDIS_URL = os.environ.get("OPENRD_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if OPENRD_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"OPENRD_TASKS_BACKEND: {OPENRD_TASKS_BACKEND!r} is not one of {sorted(_TASK_BACKENDS)}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[OPENRD_TASKS_BACKEND]}}
+RQ_QUEUES = {"default": {"URL": OPENRD_REDIS_URL}}
+# `manage.py rqworker` runs django.tasks tasks only with the job class of django-tasks-rq.
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+# A task RUNNING for longer than this without its worker alive is taken to be
+# lost with a killed worker and is queued again (openrd.jobs.worker).
+OPENRD_TASKS_STALE_AFTER = int(os.environ.get("OPENRD_TASKS_STALE_AFTER", "900"))
+
+# E-mail (docs/adr/0019-transactional-outbox.md). OPENRD_EMAIL_BACKEND names a
+# Django e-mail backend; without it production sends by SMTP and debug writes
+# each message as a file in var/mail/ (the demo's mail is read there).
+_EMAIL_BACKEND = os.environ.get(
+    "OPENRD_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": os.environ.get("OPENRD_SMTP_HOST", "localhost"),
+        "port": int(os.environ.get("OPENRD_SMTP_PORT", "25")),
+        "username": os.environ.get("OPENRD_SMTP_USER", ""),
+        "password": os.environ.get("OPENRD_SMTP_PASSWORD", ""),
+        "use_tls": _env_bool("OPENRD_SMTP_TLS", False),
+        "timeout": int(os.environ.get("OPENRD_SMTP_TIMEOUT", "10")),
+    }
+elif _EMAIL_BACKEND.endswith(".filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {"file_path": str(VAR_DIR / "mail")}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = os.environ.get("OPENRD_MAIL_FROM", "OpenRD <no-reply@openrd.localhost>")
+# The right-hand side of the outbox's stable Message-IDs, and the site links use.
+OPENRD_MAIL_DOMAIN = os.environ.get("OPENRD_MAIL_DOMAIN", "openrd.localhost")
+OPENRD_SITE_URL = os.environ.get("OPENRD_SITE_URL", "http://127.0.0.1:8000")
+# A failed send is retried after 1, 2, 4 … minutes (at most 6 hours apart), then given up.
+OPENRD_MAIL_RETRY_BASE_SECONDS = int(os.environ.get("OPENRD_MAIL_RETRY_BASE_SECONDS", "60"))
+OPENRD_MAIL_RETRY_MAX_SECONDS = 6 * 3600
+OPENRD_MAIL_MAX_ATTEMPTS = int(os.environ.get("OPENRD_MAIL_MAX_ATTEMPTS", "12"))
+OPENRD_MAIL_BATCH = 200
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

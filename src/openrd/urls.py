@@ -20,6 +20,9 @@ urlpatterns += i18n_patterns(
     path("proposals/", include("openrd.proposals.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
     path("accounts/", include("openrd.accounts.urls")),
+    path("jobs/", include("openrd.jobs.urls")),
+    path("notifications/", include("openrd.notifications.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

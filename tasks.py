@@ -121,6 +121,9 @@ def supervise(
     """
     started: list[tuple[str, subprocess.Popen[bytes]]] = []
     code = 0
+    # A service manager stops us with SIGTERM, and SIGINT is not delivered to a
+    # job started in the background: both must stop the children too.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         for name, cmd in processes:
             print(f"+ [{name}]", " ".join(cmd), flush=True)
@@ -138,7 +141,12 @@ def supervise(
         print("\nStopping…", flush=True)
     finally:
         stop_all([p for _, p in started], grace=grace)
+        signal.signal(signal.SIGTERM, previous)
     return code
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]], *, grace: float) -> None:

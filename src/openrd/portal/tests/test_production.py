@@ -199,3 +199,25 @@ def test_a_process_ignoring_sigterm_is_killed_after_the_grace_period():
     _tasks().stop_all([stubborn], grace=0.5)
     assert stubborn.returncode == -signal.SIGKILL
     assert time.monotonic() - started < 3
+
+
+def test_sigterm_to_the_run_command_stops_its_children_too(tmp_path):
+    # A service manager (or a shell job) stops `run` with SIGTERM: the server,
+    # worker and scheduler it started must not be left running.
+    pidfile = tmp_path / "child.pid"
+    child = f"import os, time; open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    root = str(_tasks().ROOT)
+    script = (
+        f"import sys; sys.path.insert(0, {root!r}); import tasks; "
+        f"sys.exit(tasks.supervise([('web', [sys.executable, '-c', {child!r}])], grace=2))"
+    )
+    runner = subprocess.Popen([sys.executable, "-c", script])  # noqa: S603  (our own code)
+    deadline = time.monotonic() + 10
+    while not pidfile.exists() or not pidfile.read_text():
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.05)
+    child_pid = int(pidfile.read_text())
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=10) == 0
+    with pytest.raises(ProcessLookupError):
+        os.kill(child_pid, 0)

@@ -12,12 +12,11 @@ from typing import Any
 import rules
 
 from openrd.accounts.models import Role
+from openrd.accounts.queries import is_active_user
 
 
 def _has_role(user: Any, role: Role) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return role.value in user.role_codes()
+    return is_active_user(user) and role.value in user.role_codes()
 
 
 def _role_predicate(role: Role) -> rules.Predicate:

@@ -18,10 +18,9 @@ from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, RefusalOut, Validati
 from openrd.core.api_types import Yen
 from openrd.proposals import services
 from openrd.proposals.downloads import file_response
-from openrd.proposals.permissions import is_applicant, is_officer_of_institution
+from openrd.proposals.permissions import applicant_access, officer_access
 from openrd.proposals.presenters import attachment_dict, proposal_dict, proposal_summary
 from openrd.proposals.queries import (
-    INSTITUTION,
     OWNER,
     ProposalAccess,
     proposal_access,
@@ -169,22 +168,6 @@ def _changes(payload: ProposalFields) -> services.DraftChanges:
     )
 
 
-def _applicant_access(request: HttpRequest, pk: int) -> ProposalAccess:
-    """The proposal for a step only its applicant takes; anyone else gets 404 (audited).
-    Whether its state allows the step is the service's to say (409 with the reason)."""
-    access = proposal_access(request.user, pk, request=request)
-    if access.mode != OWNER or not is_applicant(request.user, access.proposal):
-        deny(request, access.proposal)
-    return access
-
-
-def _officer_access(request: HttpRequest, pk: int) -> ProposalAccess:
-    access = proposal_access(request.user, pk, request=request)
-    if not is_officer_of_institution(request.user, access.proposal):
-        deny(request, access.proposal)
-    return ProposalAccess(access.proposal, INSTITUTION)
-
-
 class ProposalSummaryOut(Schema):
     id: int
     view: str
@@ -245,7 +228,7 @@ def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     "proposal cannot change now",
 )
 def update_proposal(request: HttpRequest, pk: int, payload: ProposalPatch) -> Any:
-    access = _applicant_access(request, pk)
+    access = applicant_access(request, pk)
     try:
         saved = services.save_draft(
             access.proposal,
@@ -280,7 +263,7 @@ def update_proposal(request: HttpRequest, pk: int, payload: ProposalPatch) -> An
 def attach(
     request: HttpRequest, pk: int, document_code: Form[str], file: File[UploadedFile]
 ) -> Status:
-    access = _applicant_access(request, pk)
+    access = applicant_access(request, pk)
     attachment = services.attach_document(
         access.proposal,
         actor=request.user,  # type: ignore[arg-type]
@@ -306,7 +289,7 @@ def download(request: HttpRequest, pk: int, sha256: str) -> FileResponse:
     "(`submission.key_reused`); a malformed key is 422.",
 )
 def submit(request: HttpRequest, pk: int) -> Any:
-    access = _applicant_access(request, pk)
+    access = applicant_access(request, pk)
     key = request.headers.get("Idempotency-Key")
     services.submit_proposal(
         access.proposal,
@@ -322,9 +305,9 @@ def submit(request: HttpRequest, pk: int) -> Any:
     summary="The institution endorses the latest submitted version",
 )
 def endorse(request: HttpRequest, pk: int) -> dict[str, Any]:
-    access = _officer_access(request, pk)
+    access = officer_access(request, pk)
     services.endorse_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
-    return proposal_dict(_officer_access(request, pk))
+    return proposal_dict(officer_access(request, pk))
 
 
 @router.post(
@@ -333,13 +316,13 @@ def endorse(request: HttpRequest, pk: int) -> dict[str, Any]:
     summary="The institution returns the latest submitted version to the applicant",
 )
 def return_to_applicant(request: HttpRequest, pk: int, payload: ReturnIn) -> dict[str, Any]:
-    access = _officer_access(request, pk)
+    access = officer_access(request, pk)
     services.return_proposal(
         access.proposal,
         actor=request.user,  # type: ignore[arg-type]
         comment=payload.comment,
     )
-    return proposal_dict(_officer_access(request, pk))
+    return proposal_dict(officer_access(request, pk))
 
 
 @router.post(
@@ -348,6 +331,6 @@ def return_to_applicant(request: HttpRequest, pk: int, payload: ReturnIn) -> dic
     summary="Withdraw for good, while the call takes proposals",
 )
 def withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
-    access = _applicant_access(request, pk)
+    access = applicant_access(request, pk)
     proposal = services.withdraw_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
     return proposal_dict(ProposalAccess(proposal, OWNER))

@@ -27,7 +27,7 @@ from openrd.proposals import services
 from openrd.proposals.downloads import file_response
 from openrd.proposals.forms import EndorsementForm, ProposalForm, WithdrawalForm
 from openrd.proposals.models import Proposal
-from openrd.proposals.permissions import is_applicant, is_officer_of_institution
+from openrd.proposals.permissions import applicant_access, officer_access
 from openrd.proposals.presenters import seen_by, version_dict
 from openrd.proposals.queries import (
     OWNER,
@@ -175,14 +175,6 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_review(request, access)
 
 
-def _applicant(request: HttpRequest, pk: int) -> ProposalAccess:
-    """The proposal for a step only its applicant takes; anyone else gets 404 (audited)."""
-    access = proposal_access(request.user, pk, request=request)
-    if access.mode != OWNER or not is_applicant(request.user, access.proposal):
-        deny(request, access.proposal)
-    return access
-
-
 def _field_errors_header(form: ProposalForm) -> str:
     """The autosave's field errors for the editor's script, which marks each field
     (aria-invalid, its message, aria-describedby) without touching what is typed."""
@@ -232,7 +224,7 @@ def _save_typed(request: HttpRequest, access: ProposalAccess, form: ProposalForm
 @require_POST
 def proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the editor; also the autosave target (htmx gets a small status fragment)."""
-    access = _applicant(request, pk)
+    access = applicant_access(request, pk)
     form = _editor_form(access.proposal, request.POST, request.FILES)
     fragment = "proposals/_autosave_status.html" if request.headers.get("HX-Request") else None
     try:
@@ -267,7 +259,7 @@ def proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Save and submit": what is typed is saved first, then the rules are asked."""
-    access = _applicant(request, pk)
+    access = applicant_access(request, pk)
     form = _editor_form(access.proposal, request.POST, request.FILES)
     try:
         if "revision" in request.POST and not _save_typed(request, access, form):
@@ -297,7 +289,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdrawal cannot be undone: a page says so and asks for confirmation first."""
-    access = _applicant(request, pk)
+    access = applicant_access(request, pk)
     form = WithdrawalForm(request.POST if request.method == "POST" else None)
     context = {"proposal": access.proposal, "form": form}
     if request.method != "POST":
@@ -312,9 +304,7 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @sensitive
 def proposal_endorse(request: HttpRequest, pk: int) -> HttpResponse:
-    access = proposal_access(request.user, pk, request=request)
-    if not is_officer_of_institution(request.user, access.proposal):
-        deny(request, access.proposal)
+    access = officer_access(request, pk)
     form = EndorsementForm(request.POST)
     if not form.is_valid():
         # A missing decision, or a reason typed for a return but "endorse" pressed:

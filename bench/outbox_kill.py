@@ -250,9 +250,12 @@ class Pool:
 
     def kill_one(self, rng: random.Random) -> None:
         with self.lock:
+            from openrd.jobs.testing import kill_tree  # after django.setup() in child()
+
             i = rng.randrange(len(self.procs))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.procs[i].pid, signal.SIGKILL)
+            # With all it started: RQ's work horse has a process group of its
+            # own (setpgrp), so killing the worker's group would spare it.
+            kill_tree(self.procs[i].pid)
             self.procs[i].wait()
             self.kills += 1
             self.procs[i] = self.spawn()

@@ -16,6 +16,18 @@ from django.test import Client
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``rq`` are about the broker backend itself: they run in the
+    pass with OPENRD_TASKS_BACKEND=rq (CI's second pass) and are left out of
+    the others, which they would only make longer."""
+    if os.environ.get("OPENRD_TASKS_BACKEND", "database").strip().lower() == "rq":
+        return
+    dropped = [item for item in items if item.get_closest_marker("rq")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("rq")]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _sqlite_flush_lifts_the_audit_delete_trigger() -> Iterator[None]:
     # Between transactional tests Django empties SQLite tables with DELETE,

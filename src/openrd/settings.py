@@ -266,6 +266,9 @@ RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 # A task RUNNING for longer than this without its worker alive is taken to be
 # lost with a killed worker and is queued again (openrd.jobs.worker).
 OPENRD_TASKS_STALE_AFTER = int(os.environ.get("OPENRD_TASKS_STALE_AFTER", "900"))
+# On RQ, a job whose worker died is queued again up to this many times
+# (openrd.jobs.rq_recovery); after that it stays failed for a person to look at.
+OPENRD_TASKS_MAX_REQUEUES = int(os.environ.get("OPENRD_TASKS_MAX_REQUEUES", "3"))
 
 # E-mail (docs/adr/0019-transactional-outbox.md). OPENRD_EMAIL_BACKEND names a
 # Django e-mail backend; without it production sends by SMTP and debug writes

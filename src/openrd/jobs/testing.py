@@ -9,8 +9,11 @@ test's transaction. With "immediate" the tasks ran already.
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from unittest import mock
 
 from asgiref.local import Local
@@ -80,3 +83,33 @@ def using_backend(name: str) -> Iterator[None]:
         finally:
             reset_task_backends()
     reset_task_backends()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process below ``pid`` (Linux /proc), children first."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid …": comm may hold spaces, so split after ")".
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo.extend(children.get(child, []))
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a worker and everything it started, as when its machine is lost.
+
+    RQ's work horse leaves its parent's process group (``setpgrp``), so killing
+    the group alone would let the task run on to its end.
+    """
+    for victim in [pid, *descendants(pid)]:
+        with suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)

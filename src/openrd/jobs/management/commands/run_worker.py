@@ -2,7 +2,8 @@
 
 database: django-tasks-db's worker, with a heartbeat and the recovery of tasks
 left RUNNING by a killed worker (openrd.jobs.worker). rq: django-rq's
-``rqworker`` (start as many as needed, on any machine that reaches Redis).
+``rqworker`` (start as many as needed, on any machine that reaches Redis),
+beside the recovery of jobs abandoned by a killed worker (openrd.jobs.rq_recovery).
 immediate: tasks run where they are enqueued; the worker only waits.
 """
 
@@ -39,8 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.OPENRD_TASKS_BACKEND
         if backend == "rq":
-            rq_args = options["queue_name"].split(",")
-            call_command("rqworker", *rq_args, *(["--burst"] if options["batch"] else []))
+            self._run_rq(options)
             return
         if backend != "database":
             self.stdout.write("Tasks run where they are enqueued (immediate): no worker needed.")
@@ -76,3 +76,22 @@ class Command(BaseCommand):
             worker.run()
         finally:
             heartbeat.stop()
+
+    def _run_rq(self, options: dict[str, Any]) -> None:
+        from django_rq.queues import get_queues
+        from django_tasks_rq.backend import Job
+
+        from openrd.jobs.rq_recovery import Recovery, requeue_abandoned
+
+        names = options["queue_name"].split(",")
+        queues = get_queues(*names, job_class=Job)
+        limit = settings.OPENRD_TASKS_MAX_REQUEUES
+        requeued = requeue_abandoned(queues, max_requeues=limit)
+        if requeued:
+            self.stdout.write(f"{requeued} job(s) abandoned by a stopped worker queued again")
+        recovery = Recovery(queues, max_requeues=limit, interval=options["interval"] * 30)
+        recovery.start()
+        try:
+            call_command("rqworker", *names, *(["--burst"] if options["batch"] else []))
+        finally:
+            recovery.stop()

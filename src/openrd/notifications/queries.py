@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -40,6 +42,55 @@ def subscribers(topic: str) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, pk__in=Subscription.objects.filter(topic=topic).values("user_id")
     )
+
+
+def is_subscribed(user: Any, topic: str) -> bool:
+    if not is_active_user(user):
+        return False
+    return Subscription.objects.filter(user=user, topic=topic).exists()
+
+
+def follower_count(topic: str) -> int:
+    """How many active people follow the topic: the people a notification would reach."""
+    return subscribers(topic).count()
+
+
+def followed_topics(user: Any, kind: str) -> list[str]:
+    """The topics of one kind (``program`` for ``program:sbir``) the person follows."""
+    if not is_active_user(user):
+        return []
+    rows = Subscription.objects.filter(user=user, topic__startswith=f"{kind}:")
+    return list(rows.order_by("topic").values_list("topic", flat=True))
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One topic a person follows, as the settings page lists it."""
+
+    topic: str
+    label: str
+    url: str = ""
+
+
+# How the topics of a kind read (``program:sbir`` -> the program's name and page).
+# The apps that own the followed things register it, so this app can list what
+# a person follows without importing the apps above it.
+TopicDescriber = Callable[[list[str]], dict[str, Followed]]
+_describers: dict[str, TopicDescriber] = {}
+
+
+def register_topic_kind(kind: str, describe: TopicDescriber) -> None:
+    _describers[kind] = describe
+
+
+def follows(user: Any, kind: str) -> list[Followed]:
+    """What the person follows of one kind, by label. A topic nobody describes
+    (its object is gone) still shows, by its code, so it can be unfollowed."""
+    topics = followed_topics(user, kind)
+    describe = _describers.get(kind)
+    described = describe(topics) if describe and topics else {}
+    rows = [described.get(t) or Followed(t, t.removeprefix(f"{kind}:")) for t in topics]
+    return sorted(rows, key=lambda row: row.label)
 
 
 def officers_of(organisation_id: int) -> QuerySet[User]:

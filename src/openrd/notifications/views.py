@@ -1,4 +1,4 @@
-"""The inbox pages: the list, marking as read, and the e-mail choices."""
+"""The inbox pages: the list, marking as read, the e-mail choices and what the person follows."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
                 "notifications/settings.html",
                 {
                     "rows": _rows(choices),
+                    "follows": _follows(request),
                     "error": _("Unknown kind of notification."),
                 },
                 status=422,
@@ -63,7 +64,34 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your e-mail choices have been saved."))
         return redirect("notifications:settings")
     choices = services.email_choices(user)  # type: ignore[arg-type]
-    return render(request, "notifications/settings.html", {"rows": _rows(choices)})
+    return render(
+        request,
+        "notifications/settings.html",
+        {"rows": _rows(choices), "follows": _follows(request)},
+    )
+
+
+# The settings page lists the followed programs: the one kind of topic there is.
+FOLLOWED_KIND = "program"
+
+
+def _follows(request: HttpRequest) -> list[queries.Followed]:
+    return queries.follows(request.user, FOLLOWED_KIND)
+
+
+@login_required
+@require_POST
+def unfollow(request: HttpRequest) -> HttpResponse:
+    """Stop following one topic from the settings page. Only the person's own
+    subscription is removed; a topic not followed changes nothing."""
+    topic = request.POST.get("topic", "")
+    followed = {f.topic: f for f in _follows(request)}
+    if topic in followed:
+        services.unsubscribe(request.user, topic, actor=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request, _("You no longer follow %(name)s.") % {"name": followed[topic].label}
+        )
+    return redirect("notifications:settings")
 
 
 def _rows(choices: dict[str, bool]) -> list[dict[str, object]]:

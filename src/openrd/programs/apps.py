@@ -8,4 +8,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
-        from openrd.programs import permissions  # noqa: F401  (registers the permissions)
+        from openrd.programs import (
+            follow,  # noqa: F401  (names followed programs in the inbox)
+            permissions,  # noqa: F401  (registers the permissions)
+        )

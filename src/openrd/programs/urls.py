@@ -6,4 +6,6 @@ app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="list"),
     path("<slug:code>/", views.program_detail, name="detail"),
+    path("<slug:code>/follow/", views.program_follow, name="follow"),
+    path("<slug:code>/unfollow/", views.program_unfollow, name="unfollow"),
 ]

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from openrd.programs.follow import (
+    FollowState,
+    follow_program,
+    follow_state,
+    followed_codes,
+    unfollow_program,
+)
 from openrd.programs.forms import CallFilterForm
 from openrd.programs.models import CallPhase, CallStatus
 from openrd.programs.queries import (
@@ -37,7 +49,11 @@ SECTION_TITLES = {
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "programs/program_list.html", {"programs": public_programs()})
+    programs = list(public_programs())
+    # One query for the whole list; anonymous visitors get no control on the cards.
+    followed = followed_codes(request.user) if request.user.is_authenticated else set()
+    rows = [(p, FollowState(p.code, p.code in followed)) for p in programs]
+    return render(request, "programs/program_list.html", {"rows": rows})
 
 
 def program_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -52,8 +68,46 @@ def program_detail(request: HttpRequest, code: str) -> HttpResponse:
             if kind in overview.sections
         ],
         "rules_in_words": describe_rules(program_rules(overview.program.rules)),
+        "follow": follow_state(request.user, overview.program),
     }
     return render(request, "programs/program_detail.html", context)
+
+
+@require_POST
+def program_follow(request: HttpRequest, code: str) -> HttpResponse:
+    return _change_follow(request, code, follow=True)
+
+
+@require_POST
+def program_unfollow(request: HttpRequest, code: str) -> HttpResponse:
+    return _change_follow(request, code, follow=False)
+
+
+def _change_follow(request: HttpRequest, code: str, *, follow: bool) -> HttpResponse:
+    """The follow button's form: htmx swaps the returned control in place; without
+    JavaScript the browser goes back to the page the button was on."""
+    page = reverse("programs:detail", args=[code])
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = page
+    if not request.user.is_authenticated:
+        # After signing in the person lands on the page, where the button is (a
+        # redirect to this POST-only address would fail).
+        login = redirect_to_login(back)
+        if request.headers.get("HX-Request"):
+            return HttpResponseClientRedirect(login.url)
+        return login
+    change = follow_program if follow else unfollow_program
+    state = change(request.user, code)
+    if request.headers.get("HX-Request"):
+        compact = request.POST.get("compact") == "1"
+        if compact:
+            state = FollowState(state.code, state.following)
+        context = {"follow": state, "next": back, "compact": compact}
+        return render(request, "programs/_follow.html", context)
+    return redirect(back)
 
 
 def call_list(request: HttpRequest) -> HttpResponse:

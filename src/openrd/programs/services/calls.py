@@ -17,6 +17,7 @@ from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
 from openrd.notifications.queries import subscribers
 from openrd.notifications.services import notify
+from openrd.programs.follow import program_topic
 from openrd.programs.models import (
     CALL_TOPIC_KINDS,
     Call,
@@ -348,7 +349,7 @@ def open_call(call: Call, *, actor: Any, now: datetime | None = None) -> Call:
     opened = _move(call, CallStatus.OPEN, "programs.call.opened", actor, now)
     program = opened.program
     notify(
-        subscribers(f"program:{program.code}"),
+        subscribers(program_topic(program)),
         "call.opened",
         {
             "call_title": {"ja": opened.title_ja, "en": opened.title_en},

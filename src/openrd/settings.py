@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.orcid",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -181,9 +182,15 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenRD] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# TOTP with recovery codes; required for privileged roles (openrd.accounts.mfa_policy).
+# TOTP with recovery codes, and security keys or passkeys (WebAuthn) as a second
+# factor; required for privileged roles (openrd.accounts.mfa_policy). A passkey
+# is not a way to sign in without the password: one policy, one audit trail.
 MFA_ADAPTER = "openrd.accounts.adapter.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers offer WebAuthn on https:// and on http://localhost (not on an IP
+# address); the verifier accepts plain http only in debug, for the demo.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_FORMS = {"activate_totp": "openrd.accounts.forms.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "OpenRD"
 # Provisioned accounts may have no e-mail address; self-sign-ups are verified
@@ -205,6 +212,24 @@ if os.environ.get("OPENRD_ORCID_CLIENT_ID"):
         ],
     }
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+# --- SAML 2.0 single sign-on: GakuNin and institutional IdPs -------------------
+# (docs/adr/0021-saml-single-sign-on.md). allauth's "saml" provider with
+# python3-saml; OpenRD's subclass adds the secure defaults, the replay store
+# and the ePPN as uid. IdPs come from the file OPENRD_SAML_IDPS names (TOML or
+# JSON, format in openrd.accounts.saml_config) and from the admin (Social
+# applications, provider "SAML"). The SP entity id is OPENRD_SAML_SP_ENTITY_ID,
+# or OPENRD_SITE_URL + "/saml/sp" (openrd.accounts.saml.sp_entity_id).
+from openrd.accounts.saml_config import load_saml_apps  # noqa: E402  (pure: no models)
+
+OPENRD_SAML_SP_ENTITY_ID = os.environ.get("OPENRD_SAML_SP_ENTITY_ID", "")
+SOCIALACCOUNT_PROVIDERS["saml"] = {
+    "provider_class": "openrd.accounts.saml.OpenRDSAMLProvider",
+    "APPS": load_saml_apps(os.environ.get("OPENRD_SAML_IDPS")),
+}
+# A posted SAMLResponse that is not XML gets the SAML error page, not a 500.
+MIDDLEWARE = [*MIDDLEWARE, "openrd.accounts.saml_guard.RefuseUnreadableSAMLResponse"]
+# --- end of SAML ------------------------------------------------------------------
 
 # Login throttling (docs/adr/0013-login-throttling-and-client-address.md):
 # five failures for one user name from one address, or twenty failures from one

@@ -116,6 +116,11 @@ class User(AbstractUser):
     )
     # True only when the iD came from ORCID itself (a signed-in link); a typed iD is a claim.
     orcid_verified = models.BooleanField(_("ORCID iD verified"), default=False)
+    # eduPersonPrincipalName asserted by an institution's IdP (SAML sign-in, docs/adr/0021):
+    # recorded only from a signed assertion, so it links that person's next sign-ins.
+    eppn = models.CharField(
+        _("eduPersonPrincipalName"), max_length=255, null=True, blank=True, unique=True
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("main organisation"),
@@ -272,3 +277,24 @@ class ApiToken(models.Model):
     @property
     def is_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+
+class ConsumedSAMLAssertion(models.Model):
+    """A SAML assertion already used to sign in, kept until it expires anyway.
+
+    A captured response posted again must not sign anyone in (docs/adr/0021).
+    The unique pair makes the check hold across processes: the second insert fails.
+    """
+
+    idp = models.CharField(max_length=255)
+    assertion_id = models.CharField(max_length=255)
+    not_on_or_after = models.DateTimeField()
+    consumed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idp", "assertion_id"], name="unique_saml_assertion")
+        ]
+
+    def __str__(self) -> str:
+        return self.assertion_id

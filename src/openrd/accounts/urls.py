@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from openrd.accounts import views
 
@@ -12,4 +12,14 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("me/sessions/", views.sessions, name="sessions"),
     path("me/sessions/<int:pk>/end/", views.session_end, name="session_end"),
+    # allauth's own pages with an error status for a bad link; the same paths
+    # as allauth's, matched first (openrd.urls includes these before allauth's).
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        views.PasswordResetFromKeyView.as_view(),
+        name="password_reset_from_key",
+    ),
+    re_path(
+        r"^confirm-email/(?P<key>[-:\w]+)/$", views.ConfirmEmailView.as_view(), name="confirm_email"
+    ),
 ]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from http import HTTPStatus
+from typing import Any
 
 from allauth.account import views as allauth_views
 from allauth.usersessions.models import UserSession
@@ -8,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,27 @@ from openrd.accounts.services import (
 
 class LoginView(allauth_views.LoginView):
     """allauth's sign-in (MFA, e-mail verification) at the site's own address."""
+
+
+class PasswordResetFromKeyView(allauth_views.PasswordResetFromKeyView):
+    """allauth's page, answering a wrong, used or expired reset link with 400
+    (allauth says so on a page served as 200)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(request, *args, **kwargs)
+        if getattr(response, "context_data", None) and response.context_data.get("token_fail"):
+            response.status_code = HTTPStatus.BAD_REQUEST
+        return response
+
+
+class ConfirmEmailView(allauth_views.ConfirmEmailView):
+    """allauth's page, answering an unknown or expired confirmation link with 404."""
+
+    def get(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(*args, **kwargs)
+        if self.object is None and response.status_code == HTTPStatus.OK:
+            response.status_code = HTTPStatus.NOT_FOUND
+        return response
 
 
 class LogoutView(allauth_views.LogoutView):

@@ -124,6 +124,21 @@ def test_a_privileged_person_cannot_remove_the_second_factor(client):
     assert response.status_code in {200, 302}
 
 
+def test_a_privileged_person_with_a_security_key_too_may_remove_the_app(client):
+    officer = _officer()
+    set_up_totp(officer, secret=SECRET)
+    Authenticator.objects.create(
+        user=officer, type=Authenticator.Type.WEBAUTHN, data={"name": "USB", "credential": {}}
+    )
+    client.force_login(officer)
+    response = client.post(_url("mfa_deactivate_totp"), {"code": _code(SECRET)})
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=officer, type="totp").exists()
+    assert AuditEntry.objects.filter(
+        action="accounts.mfa.removed", actor=officer, after={"type": "totp"}
+    ).exists()
+
+
 def _signed_in_long_ago(client, user):
     """Signed in with both factors, but more than the reauthentication timeout ago."""
     client.force_login(user)

@@ -2,6 +2,7 @@
 the pages in the site's frame in both languages."""
 
 import re
+import socket
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -136,12 +137,56 @@ def test_a_reset_for_an_unknown_address_reveals_nothing_and_changes_nothing(clie
     assert not any("password/reset/key" in m.body for m in mail.outbox)
 
 
-def test_a_forged_reset_key_is_refused_with_a_message_not_a_500(client):
+def test_a_forged_reset_key_is_refused_with_a_message_and_400_not_a_500(client):
     user = UserFactory(username="shiro", email="shiro@example.ac.jp")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     response = client.get(f"/ja/accounts/password/reset/key/{user.pk}-forged/", follow=True)
+    assert response.status_code == 400
+    assert "リンクが不正です" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_a_used_reset_link_is_refused_with_400(client):
+    user = UserFactory(username="goro", email="goro@example.ac.jp")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post(_url("account_reset_password"), {"email": user.email})
+    link = _link(mail.outbox[0])
+    set_password = client.get(link)["Location"]
+    client.post(set_password, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    response = client.get(link, follow=True)
+    assert response.status_code == 400
+    assert "リンクが不正です" in response.content.decode()
+
+
+def test_an_unknown_confirmation_link_answers_404_with_a_message(client):
+    response = client.get("/en/accounts/confirm-email/not-a-key/")
+    assert response.status_code == 404
+    assert "expired or is invalid" in response.content.decode()
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """SMTP to a loopback port nothing listens on: every send is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+
+
+def test_a_mail_server_that_does_not_answer_is_said_on_the_page_not_a_500(client, mail_server_down):
+    user = UserFactory(username="rokuro", email="rokuro@example.ac.jp")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    response = client.post(_url("account_reset_password", "en"), {"email": user.email}, follow=True)
     assert response.status_code == 200
-    assert "不正" in response.content.decode() or "無効" in response.content.decode()
+    assert "could not be sent just now" in response.content.decode()
+    entry = AuditEntry.objects.get(action="accounts.mail.failed")
+    assert entry.after == {"mail": "password_reset_key", "error": "ConnectionRefusedError"}
 
 
 @pytest.mark.parametrize(("lang", "text"), [("ja", "パスワードの再設定"), ("en", "Password Reset")])

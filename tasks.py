@@ -7,6 +7,8 @@ pinned interpreter (.python-version) and the locked dependencies (uv.lock) into
 
     python3 tasks.py run           demo site on http://127.0.0.1:8000 (SQLite, demo data),
                                    with one background worker and the scheduler
+    python3 tasks.py run --port 8001 [--host 127.0.0.1]
+                                   the same on another port (loopback unless --host says)
     python3 tasks.py run --prod    production mode: gunicorn, DEBUG off, deploy checks, no demo
     python3 tasks.py test          the whole test suite (DATABASE_URL selects the database)
     python3 tasks.py lint | fmt | typecheck | check | messages | openapi
@@ -14,14 +16,17 @@ pinned interpreter (.python-version) and the locked dependencies (uv.lock) into
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import venv
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent
 TOOLS = ROOT / ".tools"
@@ -88,18 +93,19 @@ def prod_env(environ: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def run_processes(*, prod: bool) -> list[tuple[str, list[str]]]:
+def run_processes(*, prod: bool, host: str = HOST, port: str = PORT) -> list[tuple[str, list[str]]]:
     """What `run` starts side by side: the web server, one background worker
     (OPENRD_TASKS_BACKEND decides which kind) and the periodic scheduler."""
     py, manage_py = str(VENV_PY), "manage.py"
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # IPv6 in brackets
     if prod:
         web = [
             py, "-m", "gunicorn", "openrd.wsgi:application", "--chdir", "src",
-            "--bind", f"{HOST}:{PORT}", "--workers", str(2 * (os.cpu_count() or 1) + 1),
+            "--bind", address, "--workers", str(2 * (os.cpu_count() or 1) + 1),
             "--access-logfile", "-",
         ]  # fmt: skip
     else:
-        web = [py, manage_py, "runserver", f"{HOST}:{PORT}"]
+        web = [py, manage_py, "runserver", address]
     return [
         ("web", web),
         ("worker", [py, manage_py, "run_worker"]),
@@ -172,13 +178,78 @@ def _signal(popen: subprocess.Popen[bytes], signum: int) -> None:
         pass  # already gone
 
 
+class RunOptions(NamedTuple):
+    prod: bool = False
+    host: str = HOST
+    port: str = PORT
+
+
+def _port(value: str) -> str:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"ポート番号は 1〜65535 の整数です / "
+            f"a port is a whole number from 1 to 65535: {value!r}"
+        )
+    return str(int(value))
+
+
+def parse_run_args(args: list[str]) -> RunOptions:
+    """`run [--prod] [--port N] [--host H]`. The host stays loopback unless asked:
+    the demo's accounts share a published password."""
+    parser = argparse.ArgumentParser(prog="python3 tasks.py run")
+    parser.add_argument("--prod", action="store_true", help="production mode (gunicorn)")
+    parser.add_argument("--port", type=_port, default=PORT, help=f"port (default {PORT})")
+    parser.add_argument("--host", default=HOST, help=f"address to listen on (default {HOST})")
+    options = parser.parse_args(args)
+    return RunOptions(prod=options.prod, host=options.host, port=options.port)
+
+
+def port_in_use(host: str, port: str) -> bool:
+    """Whether something already listens on host:port, by trying to bind it.
+
+    SO_REUSEADDR (POSIX) lets the bind succeed over connections of a server
+    stopped a moment ago (TIME_WAIT) but not over a listening socket; Windows
+    needs SO_EXCLUSIVEADDRUSE for the same meaning.
+    """
+    try:
+        family = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror:
+        return False  # an unknown host name: the server says so itself
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name == "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)  # type: ignore[attr-defined]
+        else:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError:
+            return True
+    return False
+
+
+def port_busy_message(host: str, port: str) -> str:
+    other = str(int(port) + 1 if int(port) < 65535 else 8001)
+    return (
+        f"ポート {port} は使用中です（{host}）。別の OpenRD やほかのサーバーが"
+        f"動いていないか確認するか、別のポートを指定してください: "
+        f"python3 tasks.py run --port {other}\n"
+        f"Port {port} is already in use on {host}. Stop whatever runs there, or pick "
+        f"another port: python3 tasks.py run --port {other}"
+    )
+
+
 def run(args: list[str]) -> None:
-    prod = "--prod" in args
+    options = parse_run_args(args)
+    # Checked before the migrations and the demo load, so a busy port costs nothing.
+    if port_in_use(options.host, options.port):
+        print(port_busy_message(options.host, options.port), file=sys.stderr, flush=True)
+        sys.exit(1)
+    prod = options.prod
     env = prod_env(dict(os.environ)) if prod else dict(os.environ)
     for step in run_steps(prod=prod):
         manage(*step, env=env)
-    _print_welcome(prod=prod)
-    sys.exit(supervise(run_processes(prod=prod), env))
+    _print_welcome(prod=prod, host=options.host, port=options.port)
+    sys.exit(supervise(run_processes(prod=prod, host=options.host, port=options.port), env))
 
 
 def _local_secret_key() -> str:
@@ -191,7 +262,7 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-def _print_welcome(*, prod: bool) -> None:
+def _print_welcome(*, prod: bool, host: str = HOST, port: str = PORT) -> None:
     accounts = (
         "Production mode has no demo accounts; create one with\n"
         "  OPENRD_VAR_DIR=var/prod .venv/bin/python manage.py createsuperuser\n"
@@ -200,9 +271,9 @@ def _print_welcome(*, prod: bool) -> None:
         "reviewer, officer, researcher, startup, startup-officer. See README.md.\n"
     )
     print(
-        f"\nOpenRD: http://{HOST}:{PORT}/ja/  (English: http://{HOST}:{PORT}/en/)\n{accounts}"
+        f"\nOpenRD: http://{host}:{port}/ja/  (English: http://{host}:{port}/en/)\n{accounts}"
         f"A background worker and the scheduler run alongside; your jobs: "
-        f"http://{HOST}:{PORT}/ja/jobs/\nCtrl-C stops all three.\n",
+        f"http://{host}:{port}/ja/jobs/\nCtrl-C stops all three.\n",
         flush=True,
     )
 

@@ -30,7 +30,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import secrets
 import signal
@@ -44,7 +43,8 @@ from collections import Counter
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from common import fresh_postgres, print_machine  # bench/common.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = "redis://127.0.0.1:6379/6"  # the benchmark's own Redis database, flushed
@@ -81,10 +81,7 @@ def main() -> int:
     if args.child:
         return child(args)
 
-    print("Machine")
-    print(f"  platform   {platform.platform()} ({platform.machine()})")
-    print(f"  cpus       {os.cpu_count()}")
-    print(f"  python     {platform.python_implementation()} {platform.python_version()}")
+    print_machine()
     print(f"  messages   {args.messages} per backend, {args.workers} workers, one killed "
           f"(SIGKILL) every {args.kill_every:g} s, deliver_due every {args.due_every:g} s, "
           f"{args.batch} notify() per transaction")  # fmt: skip
@@ -194,26 +191,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def fresh_postgres(url: str, backend: str) -> tuple[str, Any]:
-    """A database of its own on that server: (its URL, a function dropping it)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"openrd_bench_{backend}_{os.getpid()}"
-    admin = {"host": parts.hostname or "127.0.0.1", "port": parts.port or 5432,
-             "user": parts.username, "password": parts.password, "dbname": "postgres",
-             "autocommit": True}  # fmt: skip
-    with psycopg.connect(**admin) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 class Pool:

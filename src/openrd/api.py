@@ -19,6 +19,7 @@ from openrd.core.text_safety import UnsafeText
 from openrd.integrity.api import router as integrity_router
 from openrd.jobs.api import router as jobs_router
 from openrd.notifications.api import router as notifications_router
+from openrd.portal.api import router as portal_router
 from openrd.programs.api import router as programs_router
 from openrd.proposals.api import router as proposals_router
 
@@ -39,6 +40,7 @@ api.add_router("/", integrity_router)
 api.add_router("/", notifications_router)
 api.add_router("/", proposals_router)
 api.add_router("/", jobs_router)
+api.add_router("/", portal_router)
 
 
 @api.exception_handler(ValidationError)

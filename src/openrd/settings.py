@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openrd.notifications.context_processors.unread_count",
+                "openrd.portal.context_processors.my_tasks_count",
             ],
             "builtins": ["openrd.core.templatetags.openrd_format"],
         },
@@ -163,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Sign-in with django-allauth (docs/adr/0020-sign-in-with-allauth-and-mfa.md):

@@ -8,4 +8,7 @@ class IntegrityConfig(AppConfig):
     verbose_name = _("Research integrity")
 
     def ready(self) -> None:
-        from openrd.integrity import permissions  # noqa: F401  (registers the permissions)
+        from openrd.integrity import (
+            my_tasks,  # noqa: F401  (the pledge on "My tasks")
+            permissions,  # noqa: F401  (registers the permissions)
+        )

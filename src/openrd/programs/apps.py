@@ -10,5 +10,6 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from openrd.programs import (
             follow,  # noqa: F401  (names followed programs in the inbox)
+            my_tasks,  # noqa: F401  (open calls of followed programs on "My tasks")
             permissions,  # noqa: F401  (registers the permissions)
         )

@@ -275,6 +275,11 @@ class Call(models.Model):
         ordering = ["-opens_at", "code"]
         verbose_name = _("call for proposals")
         verbose_name_plural = _("calls for proposals")
+        # The call list: public calls by deadline, overall and per program.
+        indexes = [
+            models.Index(fields=["status", "closes_at", "id"], name="call_list_status_deadline"),
+            models.Index(fields=["program", "closes_at"], name="call_list_program_deadline"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_it_opens"

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth
 from openrd.core.access import deny
+from openrd.core.api_paging import PAGED_OPENAPI, PageQuery, paged
 from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
+from openrd.core.listing import Listing, order_fields
 from openrd.proposals import services
 from openrd.proposals.downloads import file_response
+from openrd.proposals.models import ProposalStatus
 from openrd.proposals.permissions import applicant_access, officer_access
 from openrd.proposals.presenters import attachment_dict, proposal_dict, proposal_summary
 from openrd.proposals.queries import (
     OWNER,
     ProposalAccess,
+    accesses_for,
+    listed_visible_proposals,
     proposal_access,
     startable_call,
-    visible_accesses,
 )
 
 router = Router(tags=["proposals"], auth=api_auth)
@@ -105,6 +109,7 @@ class DisclosureChangeOut(Schema):
 
 class ProposalVersionOut(Schema):
     number: int
+    receipt_number: str = Field(description="受付番号: <fiscal year>-<CALL>-<sequence>-v<version>")
     submitted_at: datetime
     endorsement: str
     endorsed_at: datetime | None
@@ -186,13 +191,36 @@ COMMON = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE = {**WRITE_ERRORS, **REFUSED}
 
 
+class ProposalQuery(PageQuery):
+    # Orders every viewer may know: by creation (id) or by the call's deadline. An
+    # order by the working copy's time or title would tell others about the draft.
+    sort: Literal["id", "-id", "deadline", "-deadline"] = Field(
+        "-id", description="Order; '-' reverses it (-id: newest first)"
+    )
+    status: ProposalStatus | None = None
+
+
+# The orders of the API's proposal list; the tie-breaker is the id itself.
+PROPOSAL_API_LISTING = Listing(
+    sorts={"id": (), "deadline": ("call__closes_at",)}, default_sort="-id"
+)
+
+
 @router.get(
     "/proposals",
-    response={200: list[ProposalSummaryOut], 401: ErrorOut},
+    response={200: list[ProposalSummaryOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="Proposals the user may see (summaries; GET /proposals/{id} for one in full)",
+    description="Paged by cursor (limit, cursor; the next page's cursor is in the "
+    "X-Next-Cursor and Link headers); q searches the titles each viewer may read.",
+    openapi_extra=PAGED_OPENAPI,
 )
-def list_proposals(request: HttpRequest) -> list[dict[str, Any]]:
-    return [proposal_summary(access) for access in visible_accesses(request.user)]
+def list_proposals(
+    request: HttpRequest, response: HttpResponse, query: Query[ProposalQuery]
+) -> list[dict[str, Any]]:
+    rows = listed_visible_proposals(request.user, q=query.words, status=query.status or "")
+    order = order_fields(PROPOSAL_API_LISTING, query.sort)
+    page = paged(request, response, rows, order, query.sort, query)
+    return [proposal_summary(access) for access in accesses_for(request.user, page)]
 
 
 @router.post(

@@ -8,4 +8,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
-        from openrd.proposals import permissions  # noqa: F401  (registers the permissions)
+        from openrd.proposals import (
+            my_tasks,  # noqa: F401  (drafts, returns, endorsements)
+            permissions,  # noqa: F401  (registers the permissions)
+        )

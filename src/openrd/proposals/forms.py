@@ -2,29 +2,68 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from openrd.proposals.rules.guidance import Counter, Requirement, character_counter
 from openrd.proposals.services import DraftChanges
 
 TEXT = ("title_ja", "title_en", "abstract_ja", "abstract_en")
 
 
+class GuidedBoundField(forms.BoundField):
+    """A field also described by its guidance (character counter, upload limits):
+    each id in ``field.described_by`` is added after Django's help and error ids."""
+
+    @property
+    def aria_describedby(self) -> str | None:
+        own = super().aria_describedby
+        if own is None:
+            return None
+        extra = [f"{self.auto_id}_{part}" for part in getattr(self.field, "described_by", ())]
+        return " ".join(token for token in [*own.split(), *extra] if token) if self.auto_id else own
+
+    @property
+    def requirement(self) -> str:
+        """ "required", "any_of" (one of several fields will do) or "" (optional)."""
+        return str(getattr(self.field, "requirement", ""))
+
+    @property
+    def counter(self) -> Counter | None:
+        """The character counter of a text field with a limit, for what it holds now."""
+        limit = getattr(self.field, "max_length", None)
+        if limit is None or "counter" not in getattr(self.field, "described_by", ()):
+            return None
+        return character_counter(str(self.value() or ""), limit)
+
+
+class TextField(forms.CharField):
+    """Text whose line breaks count as one character, as the editor's counter counts
+    them (a browser sends CR LF): a value is never judged longer than it looks."""
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")
+        return super().to_python(value)
+
+
 class ProposalForm(forms.Form):
+    bound_field_class = GuidedBoundField
+
     revision = forms.IntegerField(widget=forms.HiddenInput)
-    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=300, required=False)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
-    abstract_ja = forms.CharField(
+    title_ja = TextField(label=_("Title (Japanese)"), max_length=300, required=False)
+    title_en = TextField(label=_("Title (English)"), max_length=300, required=False)
+    abstract_ja = TextField(
         label=_("Abstract (Japanese)"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    abstract_en = forms.CharField(
+    abstract_en = TextField(
         label=_("Abstract (English)"),
         max_length=4000,
         required=False,
@@ -42,11 +81,24 @@ class ProposalForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, fiscal_years: list[int], document_codes: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        fiscal_years: list[int],
+        document_codes: list[str],
+        document_names: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fiscal_years = fiscal_years
         self.document_codes = document_codes
+        self.budget_required = False
+        for name in TEXT:
+            # A counter shows the length instead: the browser would cut a pasted
+            # text silently; the limit is still checked here, as a field error.
+            field = self.fields[name]
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-counter-limit"] = str(field.max_length)  # type: ignore[attr-defined]
+            field.described_by = ("counter",)  # type: ignore[attr-defined]
         for year in fiscal_years:
             # Text, not a number field: the yen rules (no fraction, no minus) give
             # the message, in the user's language, through the service.
@@ -56,9 +108,26 @@ class ProposalForm(forms.Form):
         for code in document_codes:
             # Checked as PDF by the file store, which reads the bytes, not the name.
             self.fields[f"file_{code}"] = forms.FileField(
+                # The document's name, so an error read in the summary says which file.
+                label=(document_names or {}).get(code, code),
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
             )
+            self.fields[f"file_{code}"].described_by = ("limits",)  # type: ignore[attr-defined]
+
+    def mark_required(self, requirements: Iterable[Requirement]) -> None:
+        """Mark the fields the call's rules require: ``field.requirement`` is "required"
+        (with aria-required) or "any_of" (one of several will do, e.g. the two titles)."""
+        for requirement in requirements:
+            for name in requirement.fields:
+                if name not in self.fields:
+                    continue
+                field = self.fields[name]
+                field.requirement = "any_of" if requirement.any_of else "required"  # type: ignore[attr-defined]
+                if not requirement.any_of:
+                    field.widget.attrs["aria-required"] = "true"
+                if name.startswith("budget_"):
+                    self.budget_required = True
 
     def budget_fields(self) -> list[forms.BoundField]:
         return [self[f"budget_{y}"] for y in self.fiscal_years]

@@ -61,6 +61,12 @@ class Proposal(models.Model):
         ordering = ["-updated_at", "-id"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
+        # The proposal lists: each audience's rows, most recently changed first.
+        indexes = [
+            models.Index(fields=["applicant", "-updated_at"], name="proposal_list_applicant"),
+            models.Index(fields=["institution", "status"], name="proposal_list_institution"),
+            models.Index(fields=["call", "-updated_at"], name="proposal_list_call_updated"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(effort_percent__isnull=True) | Q(effort_percent__lte=100),
@@ -167,11 +173,23 @@ class ProposalVersion(models.Model):
     )
     endorsed_at = models.DateTimeField(_("endorsed / returned"), null=True, blank=True)
     return_comment = models.TextField(_("reason for return"), blank=True)
+    # The proposal's place in its call's order of first submissions: every
+    # version of one proposal keeps it, so its receipts differ only by "-vN".
+    receipt_sequence = models.PositiveIntegerField(_("receipt sequence"))
+    # Printed on letters and on every page of the application PDF, e.g.
+    # "2026-SBIR-TEST-01-000001-v1" (fiscal year of submission, call, sequence, version).
+    receipt_number = models.CharField(_("receipt number"), max_length=100, unique=True)
 
     class Meta:
         ordering = ["proposal", "-number"]
         verbose_name = _("submitted version")
         verbose_name_plural = _("submitted versions")
+        # The lists' "latest version (endorsed, for the agency)" of each proposal.
+        indexes = [
+            models.Index(
+                fields=["proposal", "endorsement", "-number"], name="proposalversion_list_latest"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "number"], name="unique_version_number"),
             models.UniqueConstraint(

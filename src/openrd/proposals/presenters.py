@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
 
+from openrd.core.files import max_upload_bytes
+from openrd.core.i18n import current_lang
+from openrd.core.refusals import Refused
 from openrd.integrity.presenters import disclosure_changes
-from openrd.proposals.models import Endorsement, ProposalVersion
+from openrd.programs.models import Call
+from openrd.proposals.models import Endorsement, Proposal, ProposalVersion
 from openrd.proposals.queries import AGENCY, OWNER, ProposalAccess
-from openrd.proposals.services import snapshot_content
+from openrd.proposals.rules import guidance
+from openrd.proposals.services import snapshot_content, submission_facts
 
 
 def version_dict(version: ProposalVersion, *, with_diff: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "number": version.number,
+        "receipt_number": version.receipt_number,
         "submitted_at": version.submitted_at,
         "endorsement": version.endorsement,
         "endorsement_label": version.get_endorsement_display(),
@@ -111,3 +118,62 @@ def proposal_summary(access: ProposalAccess) -> dict[str, Any]:
         "latest_version": latest.number if latest else None,
         "endorsement": latest.endorsement if latest else None,
     }
+
+
+# --- the editor's guidance: what the rules require, the budget, the deadline -----
+
+
+def budget_years(call: Call) -> list[int]:
+    return list(range(call.first_budget_year, call.last_budget_year + 1))
+
+
+def editor_requirements(proposal: Proposal, now: datetime) -> tuple[guidance.Requirement, ...]:
+    """The fields this call's content rules require, from the facts a submission is
+    judged on (so the markers follow the call: its required documents, its years)."""
+    facts = submission_facts(proposal, now=now)
+    return guidance.content_requirements(facts, budget_years(proposal.call))
+
+
+def budget_summary(call: Call, amounts: list[int]) -> dict[str, Any]:
+    """The budget's total against the call's cap, and the wording editor.js fills in
+    as the applicant types ("{amount}" stands for the amount it formats)."""
+    lang = current_lang()
+    standing = guidance.budget_standing(amounts, call.cap_per_proposal_yen, lang)
+    return {
+        "total": standing.total,
+        "cap": standing.cap,
+        "over": standing.over,
+        "total_text": standing.total_text,
+        "text": standing.text,
+        "lang": lang,
+        "templates": {
+            "total": guidance.total_text("{amount}"),
+            "remaining": guidance.remaining_text("{amount}"),
+            "over": guidance.over_text("{amount}"),
+        },
+    }
+
+
+def deadline_banner(call: Call, now: datetime) -> dict[str, Any]:
+    countdown = guidance.deadline_countdown(
+        call.status, call.opens_at, call.closes_at, now, current_lang()
+    )
+    return {"text": countdown.text, "urgent": countdown.urgent, "closed": countdown.closed}
+
+
+def upload_limits() -> dict[str, Any]:
+    """What an upload may be, said before choosing a file: the store's own limits."""
+    size = max_upload_bytes()
+    return {"max_bytes": size, "text": guidance.upload_limits_text(size)}
+
+
+def counter_templates() -> dict[str, str]:
+    return {
+        "count": guidance.counter_text("{count}", "{limit}"),
+        "over": guidance.over_limit_text("{count}", "{limit}", "{over}"),
+    }
+
+
+def refusal_items(refusal: Refused, call: Call) -> list[dict[str, str]]:
+    """The refusal's reasons, each linking to the field it is about (when it has one)."""
+    return guidance.refusal_links(refusal.decision, budget_years(call))

@@ -15,11 +15,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 
 from openrd.accounts.models import Role
 from openrd.accounts.queries import is_active_user, role_organisation_ids
 from openrd.core.access import get_visible_or_404
+from openrd.core.listing import Listing, search_q
 from openrd.programs.models import Call
 from openrd.proposals.models import (
     Endorsement,
@@ -36,8 +53,10 @@ OWNER, INSTITUTION, AGENCY = "owner", "institution", "agency"
 
 
 def _owners(user: Any) -> Q:
-    member = ProposalMember.objects.filter(proposal=OuterRef("pk"), person=user)
-    return Q(applicant=user) | Q(Exists(member))
+    # "pk IN (the user's memberships)" rather than a correlated EXISTS: both sides
+    # of the OR are then index lookups, instead of a probe for every proposal.
+    member = ProposalMember.objects.filter(person=user).values("proposal_id")
+    return Q(applicant=user) | Q(pk__in=member)
 
 
 def _institution(user: Any) -> Q:
@@ -165,3 +184,116 @@ def visible_accesses(user: Any) -> list[ProposalAccess]:
 def startable_call(pk: int) -> Call | None:
     """A published call a draft may be started for (the window is the service's to judge)."""
     return Call.objects.exclude(status="draft").filter(pk=pk).first()
+
+
+# ---------------------------------------------------------------- lists that page
+
+# The proposal lists: the most recently changed first. The "shown_" fields are
+# what the viewer may see: the owners' working copy, or for the institution and
+# the agency the latest version they may read, so neither the titles shown nor
+# the order of a sort nor a search can reveal the working copy.
+PROPOSAL_LISTING = Listing(
+    sorts={
+        "updated": ("shown_updated_at",),
+        "created": ("shown_created_at",),
+        "deadline": ("call__closes_at",),
+        "title": ("shown_title",),
+    },
+    default_sort="-updated",
+    filters=("status",),
+)
+
+
+def _shown_fields(mode: str, lang: str) -> dict[str, Any]:
+    if mode == OWNER:
+        fields: dict[str, Any] = {
+            "shown_title_ja": F("title_ja"),
+            "shown_title_en": F("title_en"),
+            "shown_updated_at": F("updated_at"),
+            "shown_created_at": F("created_at"),
+        }
+    else:
+        versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+        if mode == AGENCY:
+            versions = versions.filter(endorsement=Endorsement.ENDORSED)
+        latest = versions.order_by("-number")
+        first = versions.order_by("number")
+
+        def text(key: str) -> Any:
+            values = latest.annotate(v=KeyTextTransform(key, "content")).values("v")[:1]
+            return Coalesce(Subquery(values, output_field=CharField()), Value(""))
+
+        fields = {
+            "shown_title_ja": text("title_ja"),
+            "shown_title_en": text("title_en"),
+            "shown_updated_at": Subquery(
+                latest.values("submitted_at")[:1], output_field=DateTimeField()
+            ),
+            "shown_created_at": Subquery(
+                first.values("submitted_at")[:1], output_field=DateTimeField()
+            ),
+        }
+    # The title in the page's language, falling back to the other one.
+    primary, fallback = (
+        ("shown_title_en", "shown_title_ja")
+        if lang == "en"
+        else ("shown_title_ja", "shown_title_en")
+    )
+    return fields | {
+        "shown_title": Case(
+            When(~Q(**{primary: ""}), then=F(primary)),
+            default=F(fallback),
+            output_field=CharField(),
+        )
+    }
+
+
+def listed_proposals(
+    user: Any, mode: str, *, q: str = "", status: str = "", lang: str = "ja"
+) -> QuerySet[Proposal]:
+    """The proposals ``user`` sees as ``mode``, searched by the title they may see
+    (Japanese and English) and filtered by status, ready to be sorted."""
+    rows = _visible_as(user, mode).annotate(**_shown_fields(mode, lang))
+    if status:
+        rows = rows.filter(status=status)
+    if q:
+        rows = rows.filter(search_q(q, ("shown_title_ja", "shown_title_en")))
+    return rows
+
+
+def listed_visible_proposals(user: Any, *, q: str = "", status: str = "") -> QuerySet[Proposal]:
+    """Every proposal the user may see, for the API's pages. A search reads what
+    each audience may read: the owners the working copy, the institution every
+    submitted version, the agency the endorsed ones."""
+    if not is_active_user(user):
+        return Proposal.objects.none()
+    rows = visible_proposals(user)
+    if status:
+        rows = rows.filter(status=status)
+    if q:
+        versions = ProposalVersion.objects.filter(
+            search_q(q, ("content__title_ja", "content__title_en"))
+        )
+        endorsed = versions.filter(endorsement=Endorsement.ENDORSED)
+        read_by_others = (_institution(user) & Q(pk__in=versions.values("proposal_id"))) | (
+            _agency(user) & Q(pk__in=endorsed.values("proposal_id"))
+        )
+        owned = _owners(user)
+        rows = rows.filter(
+            (owned & search_q(q, ("title_ja", "title_en"))) | (~owned & read_by_others)
+        )
+    return rows
+
+
+def accesses_for(user: Any, proposals: list[Proposal]) -> list[ProposalAccess]:
+    """``proposals`` (one page) each in the most direct view the user has, with
+    their versions: a query per audience and one for the versions, whatever the
+    page's length."""
+    ids = [p.pk for p in proposals]
+    modes: dict[int, str] = {}
+    for audience in reversed(AUDIENCES):
+        for pk in _visible_as(user, audience.mode).filter(pk__in=ids).values_list("pk", flat=True):
+            modes[pk] = audience.mode
+    versions = Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number"))
+    prefetch_related_objects(proposals, versions)
+    return [ProposalAccess(p, modes[p.pk]) for p in proposals if p.pk in modes]

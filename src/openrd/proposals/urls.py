@@ -1,6 +1,7 @@
 from django.urls import path
 
-from openrd.proposals import views
+from openrd.proposals import views, views_stats
+from openrd.proposals.documents import views as documents
 
 app_name = "proposals"
 urlpatterns = [
@@ -12,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("<int:pk>/endorse/", views.proposal_endorse, name="endorse"),
     path("<int:pk>/files/<str:sha256>/", views.proposal_file, name="file"),
+    path("calls/<int:pk>/stats/", views_stats.call_stats, name="call_stats"),
+    path("calls/<int:pk>/stats.csv", views_stats.call_stats_csv, name="call_stats_csv"),
+    path("<int:pk>/versions/<int:number>/", documents.version_detail, name="version"),
+    path("<int:pk>/versions/<int:number>/pdf", documents.version_pdf, name="version_pdf"),
 ]

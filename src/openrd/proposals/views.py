@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,24 +18,42 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openrd.accounts.decorators import sensitive
+from openrd.accounts.models import Role
+from openrd.accounts.queries import role_organisation_ids
 from openrd.core.access import deny
+from openrd.core.i18n import current_lang
+from openrd.core.listing import paginate, parse, sort_headers
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.proposals import services
+from openrd.proposals.documents.content import receipt_links
 from openrd.proposals.downloads import file_response
 from openrd.proposals.forms import EndorsementForm, ProposalForm, WithdrawalForm
-from openrd.proposals.models import Proposal
+from openrd.proposals.models import Proposal, ProposalStatus
 from openrd.proposals.permissions import applicant_access, officer_access
-from openrd.proposals.presenters import seen_by, version_dict
+from openrd.proposals.presenters import (
+    budget_summary,
+    counter_templates,
+    deadline_banner,
+    editor_requirements,
+    refusal_items,
+    seen_by,
+    upload_limits,
+    version_dict,
+)
 from openrd.proposals.queries import (
+    AGENCY,
+    INSTITUTION,
     OWNER,
+    PROPOSAL_LISTING,
     ProposalAccess,
-    agency_proposals,
-    institution_proposals,
-    owned_proposals,
+    listed_proposals,
     proposal_access,
     startable_call,
 )
@@ -43,17 +62,54 @@ from openrd.proposals.queries import (
 _CALL_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
+# The sortable columns of a proposal table, in the order they are shown.
+PROPOSAL_SORT_LABELS = (
+    ("title", gettext_lazy("Title")),
+    ("created", gettext_lazy("Created")),
+    ("updated", gettext_lazy("Updated")),
+    ("deadline", gettext_lazy("Deadline")),
+)
+
+
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "proposals/proposal_list.html",
-        {
-            "owned": owned_proposals(request.user),
-            "institution": institution_proposals(request.user),
-            "agency": agency_proposals(request.user),
-        },
-    )
+    """The three lists a person may have (own, institution's, agency's), each paged
+    on its own (``page_owner``…) and all sorted, searched and filtered alike."""
+    params = parse(PROPOSAL_LISTING, request.GET)
+    status = params.filters.get("status", "")
+    status_error = ""
+    if status and status not in ProposalStatus.values:
+        status, status_error = "", _("Choose a status from the list.")
+    lang = current_lang()
+    sections = []
+    for mode in (OWNER, INSTITUTION, AGENCY):
+        rows = listed_proposals(request.user, mode, q=params.q, status=status, lang=lang)
+        page_param = f"page_{mode}"
+        own = parse(PROPOSAL_LISTING, request.GET, page_param=page_param)
+        page = paginate(
+            rows, PROPOSAL_LISTING, own, request.GET, page_param=page_param, deferred=True
+        )
+        if mode != OWNER and not page.count and not _has_audience(request.user, mode):
+            continue
+        headers = sort_headers(
+            PROPOSAL_SORT_LABELS, params.sort, request.GET, page_param=page_param
+        )
+        sections.append({"mode": mode, "page": page, "headers": headers})
+    context = {
+        "sections": sections,
+        "params": params,
+        "status": status,
+        "status_error": status_error,
+        "statuses": ProposalStatus.choices,
+    }
+    return render(request, "proposals/proposal_list.html", context)
+
+
+def _has_audience(user: Any, mode: str) -> bool:
+    """Whether the institution or agency list applies to the user at all (so an
+    officer whose search matches nothing still sees the empty section)."""
+    role = Role.INSTITUTION_OFFICER if mode == INSTITUTION else Role.AGENCY_STAFF
+    return bool(role_organisation_ids(user, role))
 
 
 @login_required
@@ -98,12 +154,14 @@ def _editor_form(proposal: Proposal, data: Any = None, files: Any = None) -> Pro
         ),
         **{f"budget_{b.fiscal_year}": b.amount_yen for b in proposal.budget_lines.all()},
     }
+    documents = list(call.documents.all())
     return ProposalForm(
         data,
         files,
         initial=initial,
         fiscal_years=years,
-        document_codes=list(call.documents.values_list("code", flat=True)),
+        document_codes=[d.code for d in documents],
+        document_names={d.code: d.name for d in documents},
     )
 
 
@@ -121,6 +179,8 @@ def _render_editor(
     form = form or _editor_form(proposal)
     versions = list(access.versions())
     user = request.user
+    now = timezone.now()
+    form.mark_required(editor_requirements(proposal, now))
     return render(
         request,
         "proposals/proposal_edit.html",
@@ -128,11 +188,15 @@ def _render_editor(
             "proposal": proposal,
             "call": proposal.call,
             "form": form,
+            **_guidance(proposal, now),
+            "refusal_items": refusal_items(refusal, proposal.call) if refusal else [],
+            "upload_limits": upload_limits(),
+            "counter_templates": counter_templates(),
             "documents": [(doc, form[f"file_{doc.code}"]) for doc in proposal.call.documents.all()],
             "attachments": {
                 a.document_code: a for a in proposal.attachments.select_related("file")
             },
-            "versions": [version_dict(v, with_diff=False) for v in versions],
+            "versions": [version_dict(v, with_diff=False) | receipt_links(v) for v in versions],
             "seen_by": seen_by(versions),
             "refusal": refusal,
             "conflict": conflict,
@@ -159,7 +223,9 @@ def _render_review(
         {
             "proposal": access.proposal,
             "mode": access.mode,
-            "versions": [version_dict(v, with_diff=True) for v in access.versions()],
+            "versions": [
+                version_dict(v, with_diff=True) | receipt_links(v) for v in access.versions()
+            ],
             "can_endorse": request.user.has_perm("proposals.endorse_proposal", access.proposal),
             "form": form or EndorsementForm(),
             "refusal": refusal,
@@ -173,6 +239,27 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access.mode == OWNER:
         return _render_editor(request, access)
     return _render_review(request, access)
+
+
+def _guidance(proposal: Proposal, now: datetime) -> dict[str, Any]:
+    """The parts of the editor the autosave refreshes too: the budget's total against
+    the cap (from what is saved) and the deadline banner."""
+    amounts = list(proposal.budget_lines.values_list("amount_yen", flat=True))
+    return {
+        "budget": budget_summary(proposal.call, amounts),
+        "deadline": deadline_banner(proposal.call, now),
+    }
+
+
+def _autosave_answer(
+    request: HttpRequest, context: dict[str, Any], proposal: Proposal, status: int
+) -> HttpResponse:
+    """The autosave's status line, and out of band the budget total and the deadline."""
+    parts = render_to_string("proposals/_autosave_status.html", context, request=request)
+    guided = {**_guidance(proposal, timezone.now()), "oob": True}
+    for partial in ("proposals/_budget_total.html", "proposals/_deadline_banner.html"):
+        parts += render_to_string(partial, guided, request=request)
+    return HttpResponse(parts, status=status)
 
 
 def _field_errors_header(form: ProposalForm) -> str:
@@ -239,10 +326,10 @@ def proposal_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_editor(request, access, form=form, refusal=refused, status=REFUSED_STATUS)
     access.proposal.refresh_from_db()
     if fragment:
-        response = render(
+        response = _autosave_answer(
             request,
-            fragment,
             {"proposal": access.proposal, "form": form, "errors": not complete},
+            access.proposal,
             status=200 if complete else 422,
         )
         response["HX-Trigger"] = _field_errors_header(form)
@@ -281,8 +368,11 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_editor(request, access, status=422)
     messages.success(
         request,
-        _("Version %(n)d has been submitted to your institution for endorsement.")
-        % {"n": version.number},
+        _(
+            "Version %(n)d has been submitted to your institution for endorsement. "
+            "Receipt number: %(receipt)s"
+        )
+        % {"n": version.number, "receipt": version.receipt_number},
     )
     return redirect("proposals:detail", pk=pk)
 

@@ -109,6 +109,7 @@ def test_the_open_demo_calls_are_listed_as_open_with_an_apply_link(client, demo)
     open_codes = {c["code"] for c in client.get("/api/v1/calls?status=open").json()}
     assert open_codes == {_call("sbir").code, _call("k_program").code}
     sbir = _call("sbir")
+    client.force_login(User.objects.get(username="startup"))  # the demo's SBIR applicant
     page = client.get(f"/ja/calls/{sbir.pk}/").content.decode()
     assert f'href="/ja/proposals/new/?call={sbir.pk}"' in page
     assert "12:00（日本時間）" in page

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
@@ -15,13 +15,21 @@ from pydantic import AwareDatetime, ConfigDict
 from openrd.accounts.api_auth import api_auth, optional_auth
 from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.core.access import deny
+from openrd.core.api_paging import PAGED_OPENAPI, PageQuery, paged
 from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.core.api_types import Yen
 from openrd.core.fiscal import to_tokyo
+from openrd.core.listing import order_fields
 from openrd.programs.api import router
 from openrd.programs.api.schemas import RuleTextOut
 from openrd.programs.models import Call, CallCriterion, CallDocument, Program
-from openrd.programs.queries import CallFilters, effective_rules, public_calls, visible_call
+from openrd.programs.queries import (
+    CALL_LISTING,
+    CallFilters,
+    effective_rules,
+    listed_calls,
+    visible_call,
+)
 from openrd.programs.rules import call_phase, describe_rules, rules_as_dict
 from openrd.programs.services import close_call, create_call, open_call
 
@@ -130,7 +138,13 @@ def _call_out(call: Call) -> CallOut:
     )
 
 
-class CallQuery(Schema):
+CallSort = Literal[
+    "deadline", "-deadline", "opens", "-opens", "title", "-title", "budget", "-budget"
+]
+
+
+class CallQuery(PageQuery):
+    sort: CallSort = Field("deadline", description="Order; '-' reverses it")
     program: str | None = Field(None, description="Program code, e.g. sbir")
     agency: str | None = Field(None, description="Funding agency code, e.g. jst")
     status: Literal["upcoming", "open", "closed"] | None = Field(
@@ -144,9 +158,15 @@ class CallQuery(Schema):
     response={200: list[CallSummaryOut], 422: ValidationErrorOut},
     auth=optional_auth,
     summary="Open and closed calls for proposals",
+    description="Paged by cursor (limit, cursor; the next page's cursor is in the "
+    "X-Next-Cursor and Link headers), soonest deadline first unless sort says otherwise; "
+    "q searches the titles and the program's names.",
     operation_id="openrd_programs_api_list_calls",
+    openapi_extra=PAGED_OPENAPI,
 )
-def list_calls(request: HttpRequest, filters: Query[CallQuery]) -> list[dict[str, Any]]:
+def list_calls(
+    request: HttpRequest, response: HttpResponse, filters: Query[CallQuery]
+) -> list[dict[str, Any]]:
     chosen = CallFilters(
         program=filters.program or "",
         agency=filters.agency or "",
@@ -154,7 +174,11 @@ def list_calls(request: HttpRequest, filters: Query[CallQuery]) -> list[dict[str
         fiscal_year=filters.fiscal_year,
     )
     now = timezone.now()
-    return [_call_summary(c, now) for c in public_calls(chosen, now=now)]
+    rows = listed_calls(chosen, filters.words, now=now)
+    order = order_fields(CALL_LISTING, filters.sort)
+    return [
+        _call_summary(c, now) for c in paged(request, response, rows, order, filters.sort, filters)
+    ]
 
 
 @router.get(

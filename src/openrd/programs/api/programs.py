@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Schema, Status
+from ninja import Field, Query, Schema, Status
 from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth, optional_auth
 from openrd.core.access import deny
-from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut
+from openrd.core.api_paging import PAGED_OPENAPI, PageQuery, paged
+from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, ValidationErrorOut
 from openrd.core.api_types import Yen
 from openrd.core.fiscal import format_fiscal_year
+from openrd.core.listing import order_fields
 from openrd.core.money import format_yen
 from openrd.programs.api import router
 from openrd.programs.api.schemas import RuleTextOut
 from openrd.programs.models import FigureKind, Program, ProgramElement, ProgramFigure
-from openrd.programs.queries import program_overview, public_programs
+from openrd.programs.queries import PROGRAM_LISTING, listed_programs, program_overview
 from openrd.programs.rules import RULE_KEYS, SEED_SOURCE, describe_rules, program_rules
 from openrd.programs.services import record_figure
 
@@ -129,15 +131,28 @@ def _figure(f: ProgramFigure) -> FigureOut:
     )
 
 
+class ProgramQuery(PageQuery):
+    sort: Literal["code", "-code", "name", "-name"] = Field(
+        "code", description="Order; '-' reverses it"
+    )
+
+
 @router.get(
     "/programs",
-    response=list[ProgramSummaryOut],
+    response={200: list[ProgramSummaryOut], 422: ValidationErrorOut},
     auth=optional_auth,
     summary="All programs",
+    description="Paged by cursor (limit, cursor; the next page's cursor is in the "
+    "X-Next-Cursor and Link headers); q searches the codes and names.",
     operation_id="openrd_programs_api_list_programs",
+    openapi_extra=PAGED_OPENAPI,
 )
-def list_programs(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_summary(p) for p in public_programs()]
+def list_programs(
+    request: HttpRequest, response: HttpResponse, query: Query[ProgramQuery]
+) -> list[dict[str, Any]]:
+    rows = listed_programs(query.words)
+    order = order_fields(PROGRAM_LISTING, query.sort)
+    return [_summary(p) for p in paged(request, response, rows, order, query.sort, query)]
 
 
 @router.get(

@@ -34,6 +34,7 @@ from openrd.programs.rules import (
     check_duration,
     program_rules,
 )
+from openrd.programs.rules.call_terms import check_call_change
 
 # What a caller may set on a call; the status moves only through open_call/close_call.
 CALL_FIELDS = (
@@ -366,3 +367,38 @@ def open_call(call: Call, *, actor: Any, now: datetime | None = None) -> Call:
 def close_call(call: Call, *, actor: Any, now: datetime | None = None) -> Call:
     """End an open call, at or before its closing time."""
     return _move(call, CallStatus.CLOSED, "programs.call.closed", actor, now)
+
+
+@transaction.atomic
+def extend_call_deadline(
+    call: Call, *, actor: Any, closes_at: datetime, now: datetime | None = None
+) -> Call:
+    """Give an open call more time: the one change its terms allow once applicants
+    rely on them (``rules.call_terms.check_call_change``). A draft changes through
+    ``update_call``; anything else is refused."""
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    moment = now or timezone.now()
+    if locked.status == CallStatus.DRAFT:
+        # A draft may move either way, with every other field checked again.
+        return update_call(locked, actor=actor, closes_at=closes_at)
+    decision = check_call_change(
+        locked.status,
+        {"closes_at": closes_at},
+        closes_at=locked.closes_at,
+        now=moment,
+        call_code=locked.code,
+    )
+    if not decision.allowed:
+        raise Refused(decision)
+    before = {"closes_at": locked.closes_at.isoformat()}
+    locked.closes_at = closes_at
+    locked.save(update_fields=["closes_at", "updated_at"])
+    audit.record(
+        "programs.call.deadline_extended",
+        actor=actor,
+        obj=locked,
+        before=before,
+        after={"closes_at": closes_at.isoformat()},
+    )
+    call.closes_at = locked.closes_at
+    return locked

@@ -33,14 +33,18 @@ def test_list_shows_public_calls_with_status_badges(client, loaded_programs):
     close_call(closed, actor=None)
     _open(code="ms-soon", title_ja="これからの公募", opens_at=timezone.now() + timedelta(days=3))
     make_call(code="ms-draft", title_ja="準備中の公募")
-    page = _page(client, "/ja/calls/")
+    # "Any status" (status=) lists every public call; without it, the open ones.
+    page = _page(client, "/ja/calls/?status=")
     assert "受付中の公募" in page
     assert "終了した公募" in page
     assert "これからの公募" in page
     assert "準備中の公募" not in page
-    assert '<span class="badge badge--open">受付中</span>' in page
-    assert '<span class="badge badge--closed">受付終了</span>' in page
-    assert '<span class="badge badge--upcoming">受付開始前</span>' in page
+    badge = (
+        '<span class="badge badge--{}"><span class="badge__icon" aria-hidden="true">{}</span> {}'
+    )
+    assert badge.format("open", "●", "受付中") in page
+    assert badge.format("closed", "■", "受付終了") in page
+    assert badge.format("upcoming", "◔", "受付開始前") in page
 
 
 def test_list_filters_on_the_server_with_labelled_fields(client, loaded_programs):
@@ -125,6 +129,10 @@ def test_detail_page_in_japanese(client, loaded_programs):
 
 
 def test_an_open_call_links_to_the_proposal_form_in_the_pages_language(client, loaded_programs):
+    from openrd.accounts.models import Role
+    from openrd.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.RESEARCHER]))  # someone who may apply
     call = _open(code="ms-open", presenting_ministry=None)
     assert f'href="/ja/proposals/new/?call={call.pk}"' in _page(client, f"/ja/calls/{call.pk}/")
     assert f'href="/en/proposals/new/?call={call.pk}"' in _page(client, f"/en/calls/{call.pk}/")

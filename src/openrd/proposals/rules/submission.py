@@ -112,8 +112,9 @@ def check_documents(facts: SubmissionFacts) -> Decision:
     )
 
 
-def check_submission(facts: SubmissionFacts) -> Decision:
-    """All the rules a submission must pass, in the order the applicant reads them."""
+def check_content(facts: SubmissionFacts) -> Decision:
+    """The rules on what the applicant fills in (title, budget, effort, documents);
+    the editor marks as required exactly the fields these refuse when empty."""
     title = Decision.of(
         None
         if facts.has_title
@@ -121,6 +122,11 @@ def check_submission(facts: SubmissionFacts) -> Decision:
             "proposal.title_missing", _("Enter a title in Japanese or English."), CALL_TERMS
         )
     )
+    return title + check_budget(facts) + check_effort(facts.effort_percent) + check_documents(facts)
+
+
+def check_submission(facts: SubmissionFacts) -> Decision:
+    """All the rules a submission must pass, in the order the applicant reads them."""
     call_opened_on = facts.opens_at.astimezone(TOKYO).date()
     return (
         check_call_accepting(
@@ -128,8 +134,5 @@ def check_submission(facts: SubmissionFacts) -> Decision:
         )
         + check_disclosure_complete(facts.disclosure)
         + check_applicant(facts.rules, facts.applicant, on=call_opened_on)
-        + title
-        + check_budget(facts)
-        + check_effort(facts.effort_percent)
-        + check_documents(facts)
+        + check_content(facts)
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,9 @@ from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
 from openrd.notifications.queries import officers_of
 from openrd.notifications.services import notify
+from openrd.programs.models import Call
 from openrd.programs.rules import ApplicantFacts, call_rules, program_rules
+from openrd.proposals.documents.receipt import receipt_number
 from openrd.proposals.models import (
     Endorsement,
     Proposal,
@@ -136,10 +139,28 @@ def submit_proposal(
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its
         # version if it froze the same content.
-        version = ProposalVersion.objects.get(proposal=proposal, idempotency_key=key)
+        version = ProposalVersion.objects.filter(proposal=proposal, idempotency_key=key).first()
+        if version is None:
+            # Not the key: another submission took the receipt number meanwhile;
+            # asking again draws the next one.
+            return _submit(proposal, actor=actor, key=key, now=now or timezone.now())
         if version.content != snapshot_content(Proposal.objects.get(pk=proposal.pk)):
             raise _key_reused() from None
         return version
+
+
+def receipt_sequence(locked: Proposal, latest: ProposalVersion | None) -> int:
+    """The proposal's sequence in its call: kept from its first submission, or the
+    call's next one. Taking a new one locks the call's row, so two proposals
+    submitted at the same moment never draw the same number (the unique receipt
+    number would refuse the second anyway)."""
+    if latest is not None:
+        return latest.receipt_sequence
+    Call.objects.select_for_update().filter(pk=locked.call_id).values_list("pk").get()
+    used = ProposalVersion.objects.filter(proposal__call_id=locked.call_id).aggregate(
+        top=Max("receipt_sequence")
+    )["top"]
+    return (used or 0) + 1
 
 
 def _notify_submitted(proposal: Proposal, version: ProposalVersion) -> None:
@@ -149,6 +170,7 @@ def _notify_submitted(proposal: Proposal, version: ProposalVersion) -> None:
         "title": {"ja": proposal.title_ja, "en": proposal.title_en},
         "call_title": {"ja": proposal.call.title_ja, "en": proposal.call.title_en},
         "version": version.number,
+        "receipt_number": version.receipt_number,
         "submitted_at": version.submitted_at,
         "link": {"name": "proposals:detail", "args": [proposal.pk]},
     }
@@ -185,10 +207,16 @@ def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> Prop
     def effect(p: Proposal) -> dict[str, Any]:
         disclosure = integrity_queries.latest_disclosure(p.applicant)
         assert disclosure is not None  # check_submission refused a missing disclosure
+        number = (latest.number + 1) if latest else 1
+        sequence = receipt_sequence(p, latest)
         made.append(
             ProposalVersion.objects.create(
                 proposal=p,
-                number=(latest.number + 1) if latest else 1,
+                number=number,
+                receipt_sequence=sequence,
+                receipt_number=receipt_number(
+                    call_code=p.call.code, sequence=sequence, version=number, submitted_at=now
+                ),
                 submitted_at=now,
                 submitted_by=actor,
                 idempotency_key=key,
@@ -196,7 +224,11 @@ def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> Prop
                 disclosure=disclosure,
             )
         )
-        return {"version": made[0].number, "disclosure": disclosure.pk}
+        return {
+            "version": made[0].number,
+            "receipt_number": made[0].receipt_number,
+            "disclosure": disclosure.pk,
+        }
 
     move(
         locked,

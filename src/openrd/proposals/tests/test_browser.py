@@ -50,7 +50,8 @@ def test_apply_in_japanese_see_refusal_reasons_fix_them_and_submit(page, site, w
     page.get_by_label("2026年度の予算（円）").fill("10,000,000")
     page.get_by_role("button", name="保存して提出").click()
 
-    assert "第1版を提出しました" in page.locator(".messages").inner_text()
+    assert "第1版を所属機関に提出しました" in page.locator(".messages").inner_text()
+    assert "受付番号：" in page.locator(".messages").inner_text()
     assert ProposalVersion.objects.get().content["title_ja"] == "量子センサによる配管診断の実証"
     # Submitted: the editor is gone, and the page says what the institution reads.
     assert page.locator("#proposal-form").count() == 0

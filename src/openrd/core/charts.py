@@ -1,0 +1,117 @@
+"""Charts drawn on the server as SVG that can be inlined in a page.
+
+Matplotlib draws; the result is then made fit for a strict Content-Security-Policy
+(no ``<style>`` element, no ``style`` attribute: each declaration becomes the SVG
+presentation attribute of the same name) and accessible (``role="img"``, a
+``<title>`` and a ``<desc>`` named by ``aria-labelledby``). Text stays text
+(``svg.fonttype: none``), so it can be read, searched and translated.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from lxml import etree
+from matplotlib import pyplot as plt
+from matplotlib.typing import RcKeyType
+
+SVG_NS = "http://www.w3.org/2000/svg"
+
+FONT_FAMILY = ["Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "DejaVu Sans", "sans-serif"]
+BAR_COLOUR = "#0017c1"  # the Digital Agency blue of the design tokens
+RC: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "openrd",  # stable ids: the same data gives the same SVG
+    "font.family": FONT_FAMILY,
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+# The server only measures the text; the browser picks the first family it has.
+# Families missing here are expected, so matplotlib's warning about each is noise.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+# pyplot keeps global state; one figure at a time keeps threads from mixing them.
+_LOCK = threading.Lock()
+
+
+def bar_chart_svg(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    desc: str,
+    chart_id: str,
+    value_labels: Sequence[str] | None = None,
+    axis_label: str = "",
+) -> str:
+    """A horizontal bar chart of ``values`` named by ``labels``, as an ``<svg>`` string.
+
+    ``value_labels`` are written at the end of each bar (e.g. "1.2億円"); by default
+    the values themselves. ``chart_id`` prefixes the ids of the title and description.
+    """
+    if len(labels) != len(values):
+        raise ValueError("one label per value")
+    shown = list(value_labels) if value_labels is not None else [f"{v:,.0f}" for v in values]
+    height = 0.9 + 0.45 * max(len(labels), 1)
+    with _LOCK, plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7, height))
+        try:
+            positions = list(range(len(labels)))
+            bars = ax.barh(positions, list(values), color=BAR_COLOUR)
+            ax.set_yticks(positions, labels=list(labels))
+            ax.invert_yaxis()  # the first label on top, as in the table
+            ax.bar_label(bars, labels=shown, padding=4)
+            top = max(values, default=0)
+            ax.set_xlim(0, (top or 1) * 1.25)
+            ax.xaxis.set_visible(False)
+            ax.spines["bottom"].set_visible(False)
+            if axis_label:
+                ax.set_title(axis_label, loc="left", fontsize=10)
+            fig.tight_layout()
+            out = io.StringIO()
+            fig.savefig(out, format="svg")
+        finally:
+            plt.close(fig)
+    return _accessible(out.getvalue(), title=title, desc=desc, chart_id=chart_id)
+
+
+_DECLARATION = re.compile(r"\s*([a-z-]+)\s*:\s*([^;]+?)\s*(?:;|$)")
+
+
+def _accessible(svg: str, *, title: str, desc: str, chart_id: str) -> str:
+    # lxml keeps the document's own namespace declarations (SVG as the default
+    # namespace); ElementTree would write the prefix some other library last
+    # registered for SVG (qrcode registers "svg"), and an <svg:svg> inline in
+    # HTML draws nothing.
+    root = etree.fromstring(svg.encode("utf-8"))  # our own matplotlib output
+    # Collected first: lxml's iterator loses its place when the tree changes under it.
+    for child in list(root.iter(f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}metadata")):
+        child.getparent().remove(child)
+    for element in root.iter(etree.Element):
+        style = element.attrib.pop("style", None)
+        if style:
+            for name, value in _DECLARATION.findall(style):
+                element.set(name, value)
+    for name in ("width", "height"):
+        root.attrib.pop(name, None)  # sized by the page through the viewBox
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{title_id} {desc_id}")
+    root.set("id", chart_id)
+    root.set("class", "chart")
+    desc_el = etree.Element(f"{{{SVG_NS}}}desc", {"id": desc_id})
+    desc_el.text = desc
+    title_el = etree.Element(f"{{{SVG_NS}}}title", {"id": title_id})
+    title_el.text = title
+    root.insert(0, desc_el)
+    root.insert(0, title_el)
+    return str(etree.tostring(root, encoding="unicode"))

@@ -1,0 +1,233 @@
+"""What awaits a person, across every role they hold: the tasks of "My tasks".
+
+Core knows no app. Each app contributes a *provider* — ``(user, now) -> list[Task]``
+— and the sections its tasks are shown in, registered from its own
+``AppConfig.ready()`` with :func:`register`; the dashboard, the header count and
+the API all read :func:`tasks_for`, so they cannot disagree.
+
+A provider must be cheap (a bounded number of queries, whatever the number of
+rows: the header asks on every page) and return only what the person may see.
+
+The countdown wording is a pure function of the deadline and the moment, in
+Tokyo calendar days like the deadline reminders, and in hours once less than a
+day remains; a deadline is passed one second after it, as calls are judged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
+
+from openrd.core.fiscal import to_tokyo
+
+type Text = str | Promise
+
+
+class Urgency(StrEnum):
+    OVERDUE = "overdue"  # the deadline has passed, or the work can no longer wait
+    URGENT = "urgent"  # less than a day left
+    SOON = "soon"  # within a week: the week of the first deadline reminder
+    NORMAL = "normal"
+
+
+SOON_WITHIN_DAYS = 7
+_DAY = timedelta(days=1)
+_HOUR = timedelta(hours=1)
+_FAR = datetime.max.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing awaiting the person, linking to where it is done."""
+
+    kind: str  # the section it belongs to, e.g. "proposals.draft"
+    title: Text
+    url: str
+    detail: Text = ""
+    due_at: datetime | None = None
+    urgency: Urgency = Urgency.NORMAL
+    # How many items the task stands for, when one task sums up several.
+    count: int | None = None
+    # What the work concerns across apps, e.g. "call:12". Of tasks about the same
+    # thing only those of the first section are kept: a draft for a call stands in
+    # for "this call is open".
+    about: str = ""
+
+
+type Provider = Callable[[Any, datetime], list[Task]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """How the dashboard shows one kind of task, and what it says when there is none."""
+
+    kind: str
+    heading: Text
+    order: int = 100  # lower first on the page
+    # Who sees the section even when it is empty (with ``empty`` and the next step);
+    # None: the section appears only when it has tasks.
+    shown_to: Callable[[Any], bool] | None = None
+    empty: Text = ""
+    next_step: Text = ""
+    next_url: str = ""  # a URL name, reversed when the page is drawn
+    next_query: str = ""  # e.g. "status=open", appended to that URL
+    detail_label: Text = ""  # what the detail is, e.g. "Reason for return"
+
+
+_providers: dict[str, Provider] = {}
+_sections: dict[str, Section] = {}
+
+
+def register(name: str, provider: Provider, *, sections: Iterable[Section] = ()) -> None:
+    """Add (or, under the same name, replace) a provider and the sections of its tasks."""
+    _providers[name] = provider
+    for section in sections:
+        _sections[section.kind] = section
+
+
+def sections() -> list[Section]:
+    """Every registered section, by ``order`` (then as the apps registered them)."""
+    return sorted(_sections.values(), key=lambda s: s.order)
+
+
+def _sort_key(task: Task) -> tuple[bool, bool, datetime]:
+    # Overdue first, then the soonest deadline; tasks without one keep their order last.
+    return (task.urgency != Urgency.OVERDUE, task.due_at is None, task.due_at or _FAR)
+
+
+def _is_active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def tasks_for(user: Any, now: datetime | None = None) -> list[Task]:
+    """Every task awaiting ``user`` at ``now``, overdue and soonest first."""
+    if not _is_active(user):
+        return []
+    moment = now or timezone.now()
+    found = [task for provider in _providers.values() for task in provider(user, moment)]
+    return sorted(_one_per_subject(found), key=_sort_key)
+
+
+def _one_per_subject(tasks: list[Task]) -> list[Task]:
+    """Drop the tasks that another section's task, shown earlier, is about the same as."""
+    rank = {section.kind: index for index, section in enumerate(sections())}
+
+    def rank_of(task: Task) -> int:
+        return rank.get(task.kind, len(rank))
+
+    first: dict[str, int] = {}
+    for task in tasks:
+        if task.about:
+            first[task.about] = min(first.get(task.about, rank_of(task)), rank_of(task))
+    return [t for t in tasks if not t.about or rank_of(t) == first[t.about]]
+
+
+def total(tasks: Iterable[Task]) -> int:
+    """How many items the tasks stand for (a task with a count counts that many)."""
+    return sum(1 if task.count is None else task.count for task in tasks)
+
+
+def count_for(user: Any, now: datetime | None = None) -> int:
+    return total(tasks_for(user, now))
+
+
+# ---------------------------------------------------------------- countdown (pure)
+
+
+def _whole_second(dt: datetime) -> datetime:
+    return dt.replace(microsecond=0)
+
+
+def urgency_of(due_at: datetime, now: datetime) -> Urgency:
+    """How pressing a deadline is at ``now``, by the same cuts as :func:`countdown`."""
+    at = _whole_second(now)
+    if at > due_at:
+        return Urgency.OVERDUE
+    if due_at - at < _DAY:
+        return Urgency.URGENT
+    if _days_left(due_at, at) <= SOON_WITHIN_DAYS:
+        return Urgency.SOON
+    return Urgency.NORMAL
+
+
+def _days_left(due_at: datetime, at: datetime) -> int:
+    return (to_tokyo(due_at).date() - to_tokyo(at).date()).days
+
+
+def countdown(due_at: datetime, now: datetime) -> str:
+    """「締切まであと3日」 / "3 days left"; hours once less than a day remains;
+    「締切を過ぎました」 once the deadline's second has passed."""
+    at = _whole_second(now)
+    if at > due_at:
+        return gettext("The deadline has passed")
+    remaining = due_at - at
+    if remaining < _HOUR:
+        return gettext("Less than an hour left")
+    if remaining < _DAY:
+        hours = remaining // _HOUR
+        return ngettext("%(hours)d hour left", "%(hours)d hours left", hours) % {"hours": hours}
+    days = _days_left(due_at, at)
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+# ---------------------------------------------------------------- presentation
+
+
+def task_dict(task: Task, now: datetime) -> dict[str, Any]:
+    """The task as the page and the API show it, in the active language."""
+    return {
+        "kind": task.kind,
+        "title": str(task.title),
+        "detail": str(task.detail),
+        "url": task.url,
+        "due_at": task.due_at,
+        "countdown": countdown(task.due_at, now) if task.due_at is not None else "",
+        "urgency": str(task.urgency),
+        "count": task.count,
+    }
+
+
+@dataclass(frozen=True)
+class Group:
+    """One section of the dashboard with its tasks (as :func:`task_dict` gives them)."""
+
+    section: Section
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def next_href(self) -> str:
+        if not self.section.next_url:
+            return ""
+        url = reverse(self.section.next_url)
+        return f"{url}?{self.section.next_query}" if self.section.next_query else url
+
+
+def groups_for(user: Any, tasks: list[Task], now: datetime) -> list[Group]:
+    """The dashboard's sections: each one with tasks, and each empty one the person's
+    roles call for (to say what to do next); a kind no app described comes last."""
+    by_kind: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        by_kind[task.kind].append(task)
+    described = sections()
+    groups = []
+    for section in described:
+        found = by_kind.pop(section.kind, [])
+        if found or (section.shown_to is not None and section.shown_to(user)):
+            groups.append(Group(section, [task_dict(t, now) for t in found], total(found)))
+    for kind, found in by_kind.items():
+        groups.append(
+            Group(
+                Section(kind=kind, heading=kind), [task_dict(t, now) for t in found], total(found)
+            )
+        )
+    return groups

@@ -1,0 +1,1 @@
+"""A submitted version as a document: its receipt number, its read-only page and its PDF."""

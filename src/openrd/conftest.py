@@ -224,3 +224,14 @@ def sign_in_without_mfa() -> Any:
         client._force_login_without_mfa(user)  # type: ignore[attr-defined]
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language() -> Iterator[None]:
+    """A request to an /en/ page leaves English active in the thread (Django's
+    LocaleMiddleware does not reset it); the next test starts in Japanese again."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 
-from openrd.core.fiscal import to_tokyo
+from openrd.core.deadlines import time_left
 
 type Text = str | Promise
 
@@ -40,8 +40,6 @@ class Urgency(StrEnum):
 
 
 SOON_WITHIN_DAYS = 7
-_DAY = timedelta(days=1)
-_HOUR = timedelta(hours=1)
 _FAR = datetime.max.replace(tzinfo=UTC)
 
 
@@ -143,40 +141,31 @@ def count_for(user: Any, now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- countdown (pure)
 
 
-def _whole_second(dt: datetime) -> datetime:
-    return dt.replace(microsecond=0)
-
-
 def urgency_of(due_at: datetime, now: datetime) -> Urgency:
-    """How pressing a deadline is at ``now``, by the same cuts as :func:`countdown`."""
-    at = _whole_second(now)
-    if at > due_at:
+    """How pressing a deadline is at ``now``, by the cuts of ``core.deadlines``."""
+    left = time_left(due_at, now)
+    if left.passed:
         return Urgency.OVERDUE
-    if due_at - at < _DAY:
+    if left.under_a_day:
         return Urgency.URGENT
-    if _days_left(due_at, at) <= SOON_WITHIN_DAYS:
+    if left.days <= SOON_WITHIN_DAYS:
         return Urgency.SOON
     return Urgency.NORMAL
-
-
-def _days_left(due_at: datetime, at: datetime) -> int:
-    return (to_tokyo(due_at).date() - to_tokyo(at).date()).days
 
 
 def countdown(due_at: datetime, now: datetime) -> str:
     """「締切まであと3日」 / "3 days left"; hours once less than a day remains;
     「締切を過ぎました」 once the deadline's second has passed."""
-    at = _whole_second(now)
-    if at > due_at:
+    left = time_left(due_at, now)
+    if left.passed:
         return gettext("The deadline has passed")
-    remaining = due_at - at
-    if remaining < _HOUR:
-        return gettext("Less than an hour left")
-    if remaining < _DAY:
-        hours = remaining // _HOUR
-        return ngettext("%(hours)d hour left", "%(hours)d hours left", hours) % {"hours": hours}
-    days = _days_left(due_at, at)
-    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    if left.days:
+        return ngettext("%(days)d day left", "%(days)d days left", left.days) % {"days": left.days}
+    if left.hours:
+        return ngettext("%(hours)d hour left", "%(hours)d hours left", left.hours) % {
+            "hours": left.hours
+        }
+    return gettext("Less than an hour left")
 
 
 # ---------------------------------------------------------------- presentation

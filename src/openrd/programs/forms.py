@@ -187,8 +187,12 @@ class CallForm(forms.Form):
         max_length=64,
         help_text=_("Letters, digits and hyphens; shown in the address and the guidelines."),
     )
-    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=300)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    # With a context: the same words label a proposal's title elsewhere (課題名),
+    # and Django keeps one translation per msgid across all the apps.
+    title_ja = forms.CharField(label=pgettext_lazy("call", "Title (Japanese)"), max_length=300)
+    title_en = forms.CharField(
+        label=pgettext_lazy("call", "Title (English)"), max_length=300, required=False
+    )
     summary_ja = forms.CharField(
         label=_("Summary (Japanese)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -324,15 +328,19 @@ class CallForm(forms.Form):
 
 class DocumentRowForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64)
-    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=200)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    name_ja = forms.CharField(label=pgettext_lazy("call row", "Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(
+        label=pgettext_lazy("call row", "Name (English)"), max_length=200, required=False
+    )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
 
 
 class CriterionRowForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64)
-    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=200)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    name_ja = forms.CharField(label=pgettext_lazy("call row", "Name (Japanese)"), max_length=200)
+    name_en = forms.CharField(
+        label=pgettext_lazy("call row", "Name (English)"), max_length=200, required=False
+    )
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100)
 
 

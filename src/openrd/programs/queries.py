@@ -3,7 +3,6 @@ Calls are public once opened; a draft is seen only by those who manage it."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from openrd.accounts.models import Organisation, OrganisationKind, Role
 from openrd.accounts.permissions import is_command_tower_admin
 from openrd.accounts.queries import role_organisation_ids
 from openrd.core.access import get_visible_or_404
+from openrd.core.deadlines import time_left
 from openrd.core.listing import Listing, search_q
 from openrd.programs.models import (
     Call,
@@ -222,8 +222,8 @@ class CallRow:
 
     call: Call
     phase: CallPhase
-    days_left: int | None = None  # whole days left, when a day or more is left
-    hours_left: int | None = None  # hours left (rounded up), when less than a day is left
+    days_left: int | None = None  # Tokyo calendar days left, when a day or more is left
+    hours_left: int | None = None  # whole hours left (at least 1) on the last day
 
 
 CLOSING_SOON = timedelta(days=7)
@@ -231,12 +231,13 @@ CLOSING_SOON = timedelta(days=7)
 
 def call_row(call: Call, now: datetime) -> CallRow:
     phase = CallPhase(call_phase(call.status, call.opens_at, call.closes_at, now))
-    left = call.closes_at - now
-    if phase != CallPhase.OPEN or left > CLOSING_SOON:
+    if phase != CallPhase.OPEN or call.closes_at - now > CLOSING_SOON:
         return CallRow(call, phase)
-    if left >= timedelta(days=1):
+    # The dashboard's and the editor's count (core.deadlines), so they never disagree.
+    left = time_left(call.closes_at, now)
+    if left.days:
         return CallRow(call, phase, days_left=left.days)
-    return CallRow(call, phase, hours_left=max(1, math.ceil(left.total_seconds() / 3600)))
+    return CallRow(call, phase, hours_left=max(1, left.hours))
 
 
 def open_call_rows(*, now: datetime | None = None) -> list[CallRow]:

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from openrd.accounts.models import Role
 from openrd.accounts.tests.factories import UserFactory
+from openrd.core.fiscal import tokyo_datetime
 from openrd.programs.models import CallPhase
 from openrd.programs.queries import (
     PROGRAM_ORDER,
@@ -73,12 +74,18 @@ def test_program_without_public_calls_says_so(client, loaded_programs):
 
 def test_countdown_in_days_then_in_hours_only_in_the_last_week(loaded_programs):
     call = _open(code="ms-open")
-    closes = call.closes_at
+    call.closes_at = closes = tokyo_datetime(2026, 12, 8, 12)
+    call.opens_at = tokyo_datetime(2026, 11, 1)
     assert call_row(call, closes - timedelta(days=8)).days_left is None
-    row = call_row(call, closes - timedelta(days=6, hours=23))
-    assert (row.phase, row.days_left, row.hours_left) == (CallPhase.OPEN, 6, None)
+    # Tokyo calendar days, as the dashboard counts: all through 1 December the
+    # call closing on 8 December at noon is 7 days away.
+    row = call_row(call, tokyo_datetime(2026, 12, 1, 13))
+    assert (row.phase, row.days_left, row.hours_left) == (CallPhase.OPEN, 7, None)
+    row = call_row(call, tokyo_datetime(2026, 12, 7, 12, 0, 1))  # a second under a day
+    assert (row.days_left, row.hours_left) == (None, 23)
     row = call_row(call, closes - timedelta(hours=4, minutes=10))
-    assert (row.days_left, row.hours_left) == (None, 5)
+    assert (row.days_left, row.hours_left) == (None, 4)
+    assert call_row(call, closes - timedelta(minutes=10)).hours_left == 1  # never "0 hours"
     assert call_row(call, closes + timedelta(seconds=1)).phase == CallPhase.CLOSED
     assert call_row(call, closes + timedelta(seconds=1)).hours_left is None
     assert [r.call for r in program_call_rows(call.program, now=closes - timedelta(days=1))] == [

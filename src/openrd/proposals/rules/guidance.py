@@ -10,11 +10,12 @@ can never disagree with a refusal.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from openrd.core.deadlines import TimeLeft, time_left
 from openrd.core.decisions import Decision
 from openrd.core.fiscal import to_tokyo
 from openrd.programs.models import CallPhase
@@ -145,16 +146,13 @@ def deadline_text(closes_at: datetime, lang: str) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {clock}"
 
 
-def _time_left(left: timedelta) -> str:
-    seconds = int(left.total_seconds())
-    days, rest = divmod(seconds, 86_400)
-    if days:
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    hours, rest = divmod(rest, 3_600)
-    if hours:
-        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    minutes = max(1, rest // 60)
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+def _time_left(left: TimeLeft) -> str:
+    # Counted as the dashboard and the call lists count (core.deadlines).
+    if left.days:
+        return ngettext("%(n)d day", "%(n)d days", left.days) % {"n": left.days}
+    if left.hours:
+        return ngettext("%(n)d hour", "%(n)d hours", left.hours) % {"n": left.hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", left.minutes) % {"n": left.minutes}
 
 
 @dataclass(frozen=True)
@@ -177,11 +175,11 @@ def deadline_countdown(
             urgent=False,
             closed=True,
         )
-    left = closes_at - now.replace(microsecond=0)
+    left = time_left(closes_at, now)
     return Countdown(
         _("%(left)s left until the deadline (closes %(deadline)s)")
         % {"left": _time_left(left), "deadline": deadline},
-        urgent=left < timedelta(days=1),
+        urgent=left.under_a_day,
         closed=False,
     )
 

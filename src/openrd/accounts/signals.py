@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.account.signals import user_signed_up
 from allauth.mfa import signals as mfa_signals
 from allauth.socialaccount.signals import social_account_added, social_account_updated
@@ -26,6 +27,22 @@ _NAME = 150
 @receiver(user_logged_in, dispatch_uid="openrd.audit.login")
 def audit_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     audit.record("accounts.login", actor=user, obj=user, request=request)
+
+
+@receiver(user_logged_in, dispatch_uid="openrd.sign_in_is_a_confirmation")
+def sign_in_is_a_confirmation(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    # allauth only trusts an explicit "confirm your password" for sensitive steps,
+    # so an officer who has just signed in with both factors would be asked again
+    # at the first endorsement. The factors of the sign-in itself are as fresh a
+    # proof: they count, and ACCOUNT_REAUTHENTICATION_TIMEOUT runs from them.
+    session = getattr(request, "session", None)
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) if session is not None else None
+    if isinstance(records, list) and records:
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [  # type: ignore[index]
+            {**r, "reauthenticated": True} if isinstance(r, dict) else r for r in records
+        ]
 
 
 @receiver(user_logged_out, dispatch_uid="openrd.audit.logout")

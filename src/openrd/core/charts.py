@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -21,6 +22,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from lxml import etree
+from matplotlib import font_manager
 from matplotlib import pyplot as plt
 from matplotlib.typing import RcKeyType
 
@@ -39,6 +41,21 @@ RC: dict[RcKeyType, Any] = {
 # The server only measures the text; the browser picks the first family it has.
 # Families missing here are expected, so matplotlib's warning about each is noise.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+
+def _find_fonts_installed_after_the_cache() -> None:
+    # matplotlib lists the system's fonts once and caches the list; Japanese fonts
+    # installed later (apt install fonts-noto-cjk) stay unknown and the labels are
+    # measured with a Latin font. Look again, once, for the families we ask for.
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if known.intersection(FONT_FAMILY[:3]):
+        return
+    for path in font_manager.findSystemFonts():
+        if any(key in Path(path).name.lower() for key in ("notosanscjk", "notosansjp", "ipaex")):
+            font_manager.fontManager.addfont(path)
+
+
+_find_fonts_installed_after_the_cache()
 # pyplot keeps global state; one figure at a time keeps threads from mixing them.
 _LOCK = threading.Lock()
 

@@ -111,9 +111,10 @@ def _gregorian_en(d: date) -> str:
 
 
 def format_wareki_date(d: date, lang: str) -> str:
-    """ja "令和5年9月14日"; en "14 September 2023 (Reiwa 5)"."""
+    """ja "令和5年9月14日"; en "14 September 2023 (Reiwa 5)". A moment is dated
+    by the Tokyo calendar: 2026-12-01 15:05 UTC is 令和8年12月2日."""
     if isinstance(d, datetime):
-        d = d.date()
+        d = (d.astimezone(TOKYO) if d.tzinfo is not None else d).date()
     w = wareki(d)
     if _is_en(lang):
         return f"{_gregorian_en(d)} ({w.en})"

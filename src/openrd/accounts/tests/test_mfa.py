@@ -70,10 +70,7 @@ def test_setting_up_totp_opens_the_site_and_is_audited(client, django_capture_on
     activate = _url("mfa_activate_totp")
     response = client.get("/ja/proposals/")
     assert response["Location"] == activate
-    # A fresh sign-in, yet setting up a factor asks for the password once more.
-    response = client.get(activate)
-    assert response.status_code == 302
-    client.post(response["Location"], {"password": PASSWORD})
+    # The password was typed a moment ago: setting up a factor does not ask for it again.
     assert client.get(activate).status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
     response = client.post(activate, {"code": "000000" if _code(secret) != "000000" else "111111"})
@@ -179,6 +176,24 @@ def test_endorsing_or_returning_asks_again_after_a_while(client):
         {"code": _code(SECRET)},
     )
     assert response.status_code == 404
+
+
+def test_a_fresh_sign_in_counts_as_the_confirmation_until_it_is_old(client):
+    officer = _officer(username="sato")
+    set_up_totp(officer, secret=SECRET)
+    client.post(_url("accounts:login"), {"username": "sato", "password": PASSWORD})
+    assert client.post(_url("mfa_authenticate"), {"code": _code(SECRET)}).status_code == 302
+    # Just signed in with both factors: the step goes ahead (a proposal that does not exist).
+    response = client.post("/ja/proposals/999999/endorse/", {"decision": "endorse"})
+    assert response.status_code == 404
+    # The same sign-in, older than the timeout: asked again.
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**r, "at": time.time() - 3600} for r in session[AUTHENTICATION_METHODS_SESSION_KEY]
+    ]
+    session.save()
+    response = client.post("/ja/proposals/999999/endorse/", {"decision": "endorse"})
+    assert response["Location"].startswith(_url("account_reauthenticate"))
 
 
 def test_an_anonymous_endorsement_is_not_sent_to_reauthenticate(client):

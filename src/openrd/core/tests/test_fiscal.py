@@ -90,6 +90,12 @@ def test_format_wareki_date(day, ja, en):
     assert format_wareki_date(day, "en-gb") == en
 
 
+def test_a_moment_is_dated_by_the_tokyo_calendar():
+    # 15:05 UTC on the last day of Heisei is already the first day of Reiwa in Tokyo.
+    assert format_wareki_date(datetime(2019, 4, 30, 15, 5, tzinfo=UTC), "ja") == "令和元年5月1日"
+    assert format_wareki_date(datetime(2019, 4, 30, 14, 59, tzinfo=UTC), "ja") == "平成31年4月30日"
+
+
 @pytest.mark.parametrize(
     ("fy", "ja", "en"),
     [

@@ -250,6 +250,7 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     from openrd.programs.models import Call, Program
     from openrd.programs.services import load_presets
     from openrd.proposals.models import Endorsement, Proposal, ProposalVersion
+    from openrd.proposals.services.common import refresh_latest_versions
 
     rng = random.Random(7)  # noqa: S311  (data, not secrets)
     load_organisations()
@@ -302,12 +303,14 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
         statuses = ["draft"] * 10 + ["submitted"] * 4 + ["endorsed"] * 4 + ["returned", "withdrawn"]
         proposals = []
         for i in range(args.proposals):
-            # The owner has 30 proposals; the others are spread over everyone.
+            # The owner has 30 proposals; the others are spread over everyone, and
+            # over 199 institutions (not 200, a multiple of the 20 statuses: the
+            # largest institution would hold drafts only, and its officer see none).
             applicant = owner if i < 30 else people[3 + i % (len(people) - 3)]
             created = now - timedelta(minutes=i * 7)
             proposals.append(Proposal(
                 call=calls[i % len(calls)], applicant=applicant,
-                institution=institutions[i % len(institutions)], status=statuses[i % 20],
+                institution=institutions[i % (len(institutions) - 1)], status=statuses[i % 20],
                 title_ja=f"{words[i % 8]}の研究 {i}", title_en=f"Study {i}",
                 created_at=created, updated_at=created + timedelta(minutes=rng.randrange(600)),
             ))  # fmt: skip
@@ -331,6 +334,10 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
                 fields |= {"receipt_sequence": p.pk, "receipt_number": f"BENCH-{p.pk}"}
             versions.append(ProposalVersion(**fields))
         ProposalVersion.objects.bulk_create(versions, batch_size=2000)
+        # What the submit and endorse services keep on each proposal.
+        ids = [v.proposal_id for v in versions]
+        for start in range(0, len(ids), 2000):
+            refresh_latest_versions(*ids[start : start + 2000])
         last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         actions = ["proposal.saved", "proposal.submitted", "call.opened", "access.denied"]
         AuditEntry.objects.bulk_create(

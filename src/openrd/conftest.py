@@ -169,28 +169,13 @@ def page(site: Any, browser_errors: list[str]) -> Iterator[Any]:
         pytest.skip("Chromium not installed")
     from playwright.sync_api import sync_playwright
 
-    expected = ("status of 409", "status of 422")
+    from openrd.core.testing.browser import watch_errors
+
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        page = browser.new_page(locale="ja-JP")
-        page.on(
-            "console",
-            lambda m: (
-                browser_errors.append(m.text)
-                if m.type == "error" and not any(e in m.text for e in expected)
-                else None
-            ),
-        )
-        page.on(
-            "response",
-            lambda r: (
-                browser_errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.status not in {409, 422}
-                else None
-            ),
-        )
+        page = watch_errors(browser.new_page(locale="ja-JP"), browser_errors)
         yield page
         browser.close()
     assert browser_errors == []

@@ -5,6 +5,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openrd.accounts.models import TokenScope
 from openrd.core import audit
@@ -14,7 +15,9 @@ class ProfileForm(forms.Form):
     """Shape only; the rules (identifier check digits, uniqueness) live in the service."""
 
     name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=100, required=False)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+    name_en = forms.CharField(
+        label=pgettext_lazy("person", "Name (English)"), max_length=100, required=False
+    )
     name_kana = forms.CharField(label=_("Name (kana)"), max_length=100, required=False)
     orcid = forms.CharField(
         label=_("ORCID iD"),

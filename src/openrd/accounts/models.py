@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openrd.core.i18n import localized
 from openrd.core.validators import (
@@ -95,9 +96,15 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in. Public visitors have no account."""
 
-    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True, validators=PLAIN)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True, validators=PLAIN)
-    name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True, validators=PLAIN)
+    name_ja = models.CharField(
+        pgettext_lazy("person", "name (Japanese)"), max_length=100, blank=True, validators=PLAIN
+    )
+    name_en = models.CharField(
+        pgettext_lazy("person", "name (English)"), max_length=100, blank=True, validators=PLAIN
+    )
+    name_kana = models.CharField(
+        pgettext_lazy("person", "name (kana)"), max_length=100, blank=True, validators=PLAIN
+    )
     erad_researcher_number = models.CharField(
         _("e-Rad researcher number"),
         max_length=8,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from openrd.accounts.models import AffiliationKind
 from openrd.core.fiscal import format_wareki_date
@@ -22,7 +22,7 @@ FUNDING_STATUS_CHOICES: list[tuple[str, Promise]] = [
 POSITION_KIND_CHOICES: list[tuple[str, Any]] = list(AffiliationKind.choices)
 
 FUNDING_LABELS: dict[str, Promise] = {
-    "status": gettext_lazy("Status"),
+    "status": pgettext_lazy("funding", "Status"),
     "program": gettext_lazy("Funding program"),
     "title": gettext_lazy("Research title"),
     "funder": gettext_lazy("Funder"),

@@ -1,10 +1,10 @@
 """The research-integrity pledge on "My tasks": to make, to make again, to renew.
 
 A researcher with no pledge yet is asked for one; anyone whose latest disclosure
-is not pledged (changed since) is asked to pledge it; a pledge older than
-``tasks.PLEDGE_VALID_FOR`` is due for renewal, by the same rule as the pledge
-reminders. One query: the latest version carries the latest pledge, since any
-change makes a new, unpledged version.
+is not pledged (changed since) is asked to pledge it; a pledge a year old
+(``rules.is_pledge_due``) is due for renewal, by the same rule as the pledge
+reminders and the renewal itself. One query: the latest version carries the
+latest pledge, since any change, and any renewal, makes a new version.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from openrd.core.fiscal import format_tokyo_datetime
 from openrd.core.i18n import current_lang
 from openrd.core.my_tasks import Section, Task, Urgency, register
 from openrd.integrity.queries import latest_disclosure
-from openrd.integrity.tasks import PLEDGE_VALID_FOR
+from openrd.integrity.rules import is_pledge_due, pledge_due_at
 
 PLEDGE = "integrity.pledge"
 
@@ -52,8 +52,7 @@ def pledge_tasks(user: Any, now: datetime) -> list[Task]:
                 urgency=Urgency.SOON,
             )
         ]
-    due_at = latest.pledged_at + PLEDGE_VALID_FOR
-    if latest.pledged_at > now - PLEDGE_VALID_FOR:
+    if not is_pledge_due(latest.pledged_at, now):
         return []
     return [
         Task(
@@ -62,7 +61,7 @@ def pledge_tasks(user: Any, now: datetime) -> list[Task]:
             detail=_("Your last pledge was made on %(date)s, more than a year ago.")
             % {"date": format_tokyo_datetime(latest.pledged_at, current_lang())},
             url=url,
-            due_at=due_at,
+            due_at=pledge_due_at(latest.pledged_at),
             urgency=Urgency.OVERDUE,
         )
     ]

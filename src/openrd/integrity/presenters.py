@@ -93,8 +93,13 @@ def disclosure_changes(version: DisclosureVersion) -> list[dict[str, Any]]:
 
 
 def disclosure_history_changes(person: Any) -> list[dict[str, Any]]:
-    """Each version of the person's disclosure, newest first, with its presented changes."""
-    return [
-        {"version": version, "changes": changes_between(previous, version)}
-        for version, previous in history_with_previous(person)
-    ]
+    """Each version of the person's disclosure, newest first, with its presented changes;
+    ``renews``: the number of the version whose pledge it renews, else None (a
+    renewal is the only version with the same content as the one before it)."""
+    history = []
+    for version, previous in history_with_previous(person):
+        changes = changes_between(previous, version)
+        same = previous is not None and previous.content.to_json() == version.content.to_json()
+        renews = previous.number if previous is not None and same else None
+        history.append({"version": version, "changes": changes, "renews": renews})
+    return history

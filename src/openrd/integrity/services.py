@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from openrd.integrity.rules import (
     PLEDGE_TEXT_VERSION,
     Disclosure,
     FieldError,
+    is_pledge_due,
     parse_disclosure,
     validate_disclosure,
 )
@@ -105,7 +107,12 @@ def save_disclosure(
 
 @transaction.atomic
 def pledge(person: User, *, actor: User) -> DisclosureVersion:
-    """Record the pledge on the person's latest version; pledging it again changes nothing."""
+    """Record the pledge on the person's latest version, or renew a pledge a year
+    old (``rules.is_pledge_due``); pledging a current pledge again changes nothing.
+
+    A renewal is version N+1 with the content of N and the new pledge: a pledge,
+    once recorded, never changes, and a proposal already submitted keeps the
+    version (and the pledge) it was submitted with."""
     _lock_person(person)
     latest = DisclosureVersion.objects.filter(person=person).order_by("-number").first()
     if latest is None:
@@ -113,10 +120,13 @@ def pledge(person: User, *, actor: User) -> DisclosureVersion:
             _("There is no disclosure to pledge yet: save your disclosure first."),
             code="integrity.nothing_to_pledge",
         )
+    now = timezone.now()
     if latest.pledged_at is not None:
+        if is_pledge_due(latest.pledged_at, now):
+            return _renew_pledge(latest, actor=actor, now=now)
         return latest
     before = {"number": latest.number, "pledged_at": None, "pledge_text_version": ""}
-    latest.pledged_at = timezone.now()
+    latest.pledged_at = now
     latest.pledge_text_version = PLEDGE_TEXT_VERSION
     latest.save(update_fields=["pledged_at", "pledge_text_version"])
     audit.record(
@@ -131,3 +141,31 @@ def pledge(person: User, *, actor: User) -> DisclosureVersion:
         },
     )
     return latest
+
+
+def _renew_pledge(latest: DisclosureVersion, *, actor: User, now: datetime) -> DisclosureVersion:
+    renewed = DisclosureVersion.objects.create(
+        person_id=latest.person_id,
+        number=latest.number + 1,
+        created_by=actor,
+        fundings=latest.fundings,
+        positions=latest.positions,
+        pledged_at=now,
+        pledge_text_version=PLEDGE_TEXT_VERSION,
+    )
+    audit.record(
+        "integrity.disclosure.pledge_renewed",
+        actor=actor,
+        obj=renewed,
+        before={
+            "number": latest.number,
+            "pledged_at": latest.pledged_at,
+            "pledge_text_version": latest.pledge_text_version,
+        },
+        after={
+            "number": renewed.number,
+            "pledged_at": renewed.pledged_at,
+            "pledge_text_version": renewed.pledge_text_version,
+        },
+    )
+    return renewed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from openrd.accounts.models import User
 from openrd.integrity.models import DisclosureVersion
+from openrd.integrity.rules import PLEDGE_VALID_FOR
 from openrd.notifications.services import notify
 
-PLEDGE_VALID_FOR = timedelta(days=365)
+__all__ = ["PLEDGE_VALID_FOR", "pledge_reminders", "send_pledge_reminders"]
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,7 +27,7 @@ from openrd.integrity.forms import (
 )
 from openrd.integrity.presenters import disclosure_history_changes
 from openrd.integrity.queries import latest_disclosure
-from openrd.integrity.rules import pledge_text
+from openrd.integrity.rules import is_pledge_due, pledge_text
 from openrd.integrity.services import check_disclosure_input, pledge, save_disclosure
 
 
@@ -40,8 +41,10 @@ def _render_edit(
     pledge_errors: list[str] | None = None,
 ) -> HttpResponse:
     section_errors = section_errors or {section: [] for section in SECTIONS}
+    latest = latest_disclosure(request.user)
     context = {
-        "latest": latest_disclosure(request.user),
+        "latest": latest,
+        "pledge_due": latest is not None and is_pledge_due(latest.pledged_at, timezone.now()),
         "funding_rows": rows["funding"],
         "position_rows": rows["position"],
         "section_errors": section_errors,
@@ -120,15 +123,18 @@ def blank_row(request: HttpRequest, section: str) -> HttpResponse:
 def pledge_view(request: HttpRequest) -> HttpResponse:
     person = _own(request)
     errors = [_("Tick the box to make the pledge.")] if request.POST.get("agree") != "on" else []
+    before = latest_disclosure(person)
     if not errors:
         try:
-            pledge(person, actor=person)
+            pledged = pledge(person, actor=person)
         except ValidationError as exc:
             errors = exc.messages
     if errors:
-        saved = rows_from_version(latest_disclosure(person))
-        return _render_edit(request, saved, status=422, pledge_errors=errors)
-    messages.success(request, _("Your pledge has been recorded."))
+        return _render_edit(request, rows_from_version(before), status=422, pledge_errors=errors)
+    if before is not None and before.pledged_at is not None and pledged.pk != before.pk:
+        messages.success(request, _("Your pledge has been renewed."))
+    else:
+        messages.success(request, _("Your pledge has been recorded."))
     return redirect("integrity:edit")
 
 

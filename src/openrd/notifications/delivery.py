@@ -40,13 +40,22 @@ def backoff(attempts: int) -> timedelta:
 
 def render(notification: Notification, lang: str) -> tuple[str, str, str]:
     """Subject, text and HTML of a notification in ``lang``."""
-    kind = get_kind(notification.kind)
+    return render_kind(
+        notification.kind, notification.context, lang, recipient=notification.recipient
+    )
+
+
+def render_kind(
+    code: str, stored: dict[str, Any], lang: str, *, recipient: Any = None
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of kind ``code`` with its stored context, in ``lang``."""
+    kind = get_kind(code)
     with translation.override(lang):
         context: dict[str, Any] = {
-            **decode(notification.context),
-            "recipient": notification.recipient,
+            **decode(stored),
+            "recipient": recipient,
             "kind": kind,
-            "link": absolute_link(notification),
+            "link": _absolute(stored.get("link")),
         }
         subject = " ".join(render_to_string(kind.template("subject.txt"), context).split())
         text = render_to_string(kind.template("txt"), context)
@@ -56,7 +65,10 @@ def render(notification: Notification, lang: str) -> tuple[str, str, str]:
 
 def absolute_link(notification: Notification) -> str:
     """The page the notification is about, in the active language; "" when none."""
-    target = notification.context.get("link")
+    return _absolute(notification.context.get("link"))
+
+
+def _absolute(target: Any) -> str:
     if not isinstance(target, dict) or "name" not in target:
         return ""
     path = reverse(target["name"], args=target.get("args", []))
@@ -64,7 +76,10 @@ def absolute_link(notification: Notification) -> str:
 
 
 def build_message(row: OutboxMessage) -> EmailMultiAlternatives:
-    subject, text, html = render(row.notification, row.language)
+    if row.notification is not None:
+        subject, text, html = render(row.notification, row.language)
+    else:
+        subject, text, html = render_kind(row.kind, row.context, row.language)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -123,5 +138,7 @@ def _deliver_one(pk: int, smtp: Any, now: datetime) -> int:
             smtp.close()
             return 0
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, ""
-        row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        if row.notification_id is None:
+            row.context = {}  # an address's message may hold a one-time link: not kept
+        row.save(update_fields=["attempts", "status", "sent_at", "last_error", "context"])
         return 1

@@ -94,12 +94,44 @@ KINDS: dict[str, Kind] = {
             "1年以上前に誓約した人",
             "People whose pledge is over a year old",
         ),
+        Kind(
+            "proposal.invitation_received",
+            "共同研究者としての招待",
+            "Invitation to join a proposal",
+            True,
+            "招待された登録済みの研究者",
+            "The registered researcher who is invited",
+        ),
+        Kind(
+            "proposal.invitation_answered",
+            "共同研究者の招待への回答",
+            "Answer to a co-investigator invitation",
+            True,
+            "申請者",
+            "The applicant",
+        ),
+    )
+}
+
+# Kinds sent to an e-mail address that need not belong to an account (so they are
+# no one's choice on the settings page): ``services.send_to_address``.
+ADDRESS_KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind(
+            "proposal.invitation",
+            "共同研究者としての招待（メール）",
+            "Invitation to join a proposal (e-mail)",
+            True,
+            "招待のメールアドレス",
+            "The address the invitation names",
+        ),
     )
 }
 
 
 def get_kind(code: str) -> Kind:
     try:
-        return KINDS[code]
+        return KINDS.get(code) or ADDRESS_KINDS[code]
     except KeyError:
         raise ValueError(f"unknown notification kind {code!r}") from None

@@ -50,11 +50,20 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    """One e-mail to send, written in the same transaction as the change it reports."""
+    """One e-mail to send, written in the same transaction as the change it reports:
+    a person's notification, or (without one) a message to an address that
+    belongs to no account yet, such as an invitation, with its own kind and context."""
 
     notification = models.OneToOneField(
-        Notification, on_delete=models.CASCADE, related_name="outbox_message"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="outbox_message",
+        null=True,
+        blank=True,
     )
+    kind = models.CharField(_("kind"), max_length=64, blank=True)
+    # Kept only until the message is sent: it may hold a link that works once.
+    context = models.JSONField(_("context"), default=dict, blank=True)
     to_email = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(

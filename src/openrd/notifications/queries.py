@@ -21,7 +21,8 @@ def inbox(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The person's notifications, unread first, newest first within each."""
     if not is_active_user(user):
         return Notification.objects.none()
-    rows = Notification.objects.filter(recipient=user)
+    # Each item is rendered with its recipient: fetched with the rows, not once a row.
+    rows = Notification.objects.filter(recipient=user).select_related("recipient")
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     return rows.order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")

@@ -38,12 +38,14 @@ def notify(
     *,
     dedupe_key: str | None = None,
     now: datetime | None = None,
+    email: bool = True,
 ) -> list[Notification]:
     """Write one inbox item per recipient and one outbox e-mail per recipient who
     wants this kind by e-mail, inside the caller's transaction; delivery is
     enqueued only once that transaction commits, so a rolled-back change sends
     nothing. With ``dedupe_key`` a recipient already notified under that key is
-    skipped, which makes periodic jobs safe to repeat."""
+    skipped, which makes periodic jobs safe to repeat. ``email=False`` writes the
+    inbox items only (the person was written to at their address already)."""
     get_kind(kind)
     moment = now or timezone.now()
     data = encode(dict(context))
@@ -67,7 +69,7 @@ def notify(
             else:
                 item = Notification.objects.create(recipient=user, kind=kind, context=data)
             made.append(item)
-            if user.email and wants_email(user, kind):
+            if email and user.email and wants_email(user, kind):
                 message = OutboxMessage.objects.create(
                     notification=item,
                     to_email=user.email,
@@ -80,6 +82,31 @@ def notify(
             # committed; the periodic "deliver what is due" task sends it later.
             transaction.on_commit(lambda: deliver_outbox.enqueue(ids=outbox), robust=True)
     return made
+
+
+def send_to_address(
+    address: str,
+    kind: str,
+    context: Mapping[str, Any],
+    *,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Write one outbox e-mail to an address that need not belong to an account
+    (an invitation), inside the caller's transaction; delivery is enqueued only
+    once that transaction commits. The context is dropped once the message is sent."""
+    get_kind(kind)
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            to_email=address,
+            kind=kind,
+            context=encode(dict(context)),
+            language=language or settings.LANGUAGE_CODE,
+            next_attempt_at=now or timezone.now(),
+        )
+        ids = [message.pk]
+        transaction.on_commit(lambda: deliver_outbox.enqueue(ids=ids), robust=True)
+    return message
 
 
 @transaction.atomic

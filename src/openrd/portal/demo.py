@@ -64,7 +64,51 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "programs": [p.code for p, _ in programs],
         "users_created": created,
         "calls_created": calls,
+        "proposals_created": _load_proposals(data.get("proposals", [])),
     }
+
+
+def _load_proposals(entries: list[dict[str, Any]]) -> list[str]:
+    """Create the demo drafts that do not exist yet (by applicant and title), through
+    the services: each member is invited by e-Rad number and accepts, as in life."""
+    from openrd.proposals import services as proposals
+
+    created = []
+    for entry in entries:
+        applicant = User.objects.get(username=entry["applicant"])
+        if applicant.proposals.filter(title_ja=entry["title_ja"]).exists():
+            continue
+        call = Call.objects.filter(program__code=entry["program"], status=CallStatus.OPEN).first()
+        if call is None:
+            continue
+        first = call.first_budget_year
+        proposal = proposals.create_proposal(
+            actor=applicant,
+            call=call,
+            changes=proposals.DraftChanges(
+                fields={k: entry[k] for k in ("title_ja", "title_en", "abstract_ja") if k in entry}
+                | {"effort_percent": entry.get("effort_percent")},
+                budget=[(first + offset, amount) for offset, amount in entry.get("budget", [])],
+            ),
+        )
+        for member in entry.get("members", []):
+            person = User.objects.get(username=member["username"])
+            invited = proposals.invite_member(
+                proposal,
+                actor=applicant,
+                name=person.name_ja,
+                erad_number=person.erad_researcher_number or "",
+                role=member.get("role", "co_investigator"),
+            )
+            proposals.accept_invitation(invited.member, actor=person)
+            if member.get("shares"):
+                proposals.set_member(
+                    invited.member,
+                    actor=applicant,
+                    shares=[(first + offset, amount) for offset, amount in member["shares"]],
+                )
+        created.append(entry["title_ja"])
+    return created
 
 
 def _give_demo_address(user: User) -> None:

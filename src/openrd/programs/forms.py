@@ -63,7 +63,7 @@ class CallFilterForm(forms.Form):
         self._choose(
             "status",
             [
-                ("", _("Any status")),
+                ("", pgettext_lazy("call filters", "Any status")),
                 *((phase.value, phase.label) for phase in PUBLIC_PHASES),
             ],
         )

@@ -74,7 +74,7 @@ class Program(models.Model):
 
 
 class ElementKind(models.TextChoices):
-    PERIOD = "period", _("Period")
+    PERIOD = "period", pgettext_lazy("element", "Period")
     GOAL = "goal", _("Goal")
     TARGET = "target", _("Target")
     PROJECT = "project", _("Project")
@@ -215,7 +215,7 @@ class Call(models.Model):
     )
     topic = models.ForeignKey(
         ProgramElement,
-        verbose_name=_("topic"),
+        verbose_name=pgettext_lazy("call", "topic"),
         null=True,
         blank=True,
         # A preset reload keeps elements in place by code and refuses to drop

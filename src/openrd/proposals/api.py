@@ -20,15 +20,22 @@ from openrd.core.api_types import Yen
 from openrd.core.listing import Listing, order_fields
 from openrd.proposals import services
 from openrd.proposals.downloads import file_response
-from openrd.proposals.models import ProposalStatus
-from openrd.proposals.permissions import applicant_access, officer_access
-from openrd.proposals.presenters import attachment_dict, proposal_dict, proposal_summary
+from openrd.proposals.models import MemberRole, ProposalMember, ProposalStatus
+from openrd.proposals.permissions import applicant_access, is_applicant, officer_access
+from openrd.proposals.presenters import (
+    attachment_dict,
+    member_dict,
+    proposal_dict,
+    proposal_summary,
+)
 from openrd.proposals.queries import (
     OWNER,
     ProposalAccess,
     accesses_for,
+    invitations_for,
     listed_visible_proposals,
     proposal_access,
+    proposal_members,
     startable_call,
 )
 
@@ -49,12 +56,6 @@ class ProposalFields(Schema):
     abstract_en: str | None = Field(None, max_length=4000)
     effort_percent: int | None = Field(None, description="Effort on this project, 1–100 %")
     budget: list[BudgetLineIn] | None = None
-    co_investigators: list[str] | None = Field(
-        None,
-        max_length=services.MAX_CO_INVESTIGATORS,
-        description="e-Rad researcher numbers of the co-investigators "
-        f"(at most {services.MAX_CO_INVESTIGATORS})",
-    )
 
 
 class ProposalCreate(ProposalFields):
@@ -74,6 +75,15 @@ class PersonOut(Schema):
     name_ja: str
     name_en: str
     erad_researcher_number: str | None = None
+
+
+class CoInvestigatorOut(PersonOut):
+    """A member who accepted, as the submitted version freezes it."""
+
+    role: str = Field("co_investigator", description="co_investigator or collaborator")
+    shares: list[BudgetLineOut] = Field(
+        [], description="Budget share (分担金) per fiscal year; none for a collaborator"
+    )
 
 
 class InstitutionOut(Schema):
@@ -141,7 +151,9 @@ class ProposalOut(Schema):
     effort_percent: int | None
     institution: InstitutionOut
     budget: list[BudgetLineOut]
-    co_investigators: list[PersonOut]
+    co_investigators: list[CoInvestigatorOut] = Field(
+        description="Those who accepted their invitation (GET …/co-investigators for all)"
+    )
     attachments: list[AttachmentOut]
     seen_by: SeenByOut
     versions: list[ProposalVersionOut]
@@ -163,13 +175,11 @@ class ReturnIn(Schema):
 def _changes(payload: ProposalFields) -> services.DraftChanges:
     data = payload.model_dump(exclude_unset=True, exclude={"revision", "call_id"})
     budget = data.pop("budget", None)
-    members = data.pop("co_investigators", None)
     return services.DraftChanges(
         fields={k: ("" if v is None and k != "effort_percent" else v) for k, v in data.items()},
         budget=[(b["fiscal_year"], b["amount_yen"]) for b in budget]
         if budget is not None
         else None,
-        co_investigators=members,
     )
 
 
@@ -362,3 +372,198 @@ def withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
     access = applicant_access(request, pk)
     proposal = services.withdraw_proposal(access.proposal, actor=request.user)  # type: ignore[arg-type]
     return proposal_dict(ProposalAccess(proposal, OWNER))
+
+
+# ---------------------------------------------------------------- co-investigators
+
+
+class InviteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=200, description="The person's name, as they write it")
+    email: str = Field("", max_length=254, description="Where the invitation is sent")
+    erad_researcher_number: str = Field(
+        "",
+        max_length=20,
+        description="8 digits, when known: only the researcher with it can accept",
+    )
+    role: MemberRole = MemberRole.CO_INVESTIGATOR
+
+
+class ShareIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    fiscal_year: int = Field(ge=1989, le=2200)
+    amount_yen: Yen
+
+
+class MemberIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    role: MemberRole | None = None
+    shares: list[ShareIn] | None = Field(
+        None,
+        max_length=50,
+        description="The whole of the member's budget shares (a year left out is removed)",
+    )
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    name_ja: str
+    name_en: str
+    role: str = Field(description="co_investigator (研究分担者) or collaborator (研究協力者)")
+    status: str = Field(description="invited, accepted, declined or withdrawn")
+    invited_at: datetime | None
+    answered_at: datetime | None
+    email: str = Field(description="The address invited (shown to the applicant only)")
+    erad_researcher_number: str | None
+    shares: list[BudgetLineOut]
+
+
+class InvitationOut(Schema):
+    id: int
+    proposal_id: int
+    title: str
+    applicant: str
+    call: str
+    role: str
+    status: str
+    invited_at: datetime | None
+
+
+def _invitation(member: ProposalMember) -> dict[str, Any]:
+    proposal = member.proposal
+    return {
+        "id": member.pk,
+        "proposal_id": proposal.pk,
+        "title": proposal.title,
+        "applicant": proposal.applicant.display_name,
+        "call": proposal.call.title,
+        "role": member.role,
+        "status": member.status,
+        "invited_at": member.invited_at,
+    }
+
+
+def _owner_access(request: HttpRequest, pk: int) -> ProposalAccess:
+    access = proposal_access(request.user, pk, request=request)
+    if access.mode != OWNER:
+        deny(request, access.proposal)
+    return access
+
+
+def _member_of(access: ProposalAccess, member_id: int) -> ProposalMember:
+    member = access.proposal.members.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@router.get(
+    "/proposals/{pk}/co-investigators",
+    response={200: list[MemberOut], **COMMON},
+    summary="Everyone invited to the proposal, with the answer and the budget shares",
+    description="For the applicant and the co-investigators who accepted; the e-mail and "
+    "the e-Rad number an invitation was sent with are shown to the applicant only.",
+)
+def list_members(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    access = _owner_access(request, pk)
+    contact = is_applicant(request.user, access.proposal)
+    return [member_dict(m, contact=contact) for m in proposal_members(access.proposal)]
+
+
+@router.post(
+    "/proposals/{pk}/co-investigators",
+    response={201: MemberOut, **WRITE},
+    summary="Invite a co-investigator or collaborator by name and e-mail and/or e-Rad number",
+    description="The answer is the same whether or not the number or the address belongs to "
+    "a registered researcher. The person appears on the proposal once they accept.",
+)
+def invite(request: HttpRequest, pk: int, payload: InviteIn) -> Status:
+    access = applicant_access(request, pk)
+    invited = services.invite_member(
+        access.proposal,
+        actor=request.user,  # type: ignore[arg-type]
+        name=payload.name,
+        email=payload.email,
+        erad_number=payload.erad_researcher_number,
+        role=payload.role,
+    )
+    return Status(201, member_dict(invited.member, contact=True))
+
+
+@router.put(
+    "/proposals/{pk}/co-investigators/{member_id}",
+    response={200: MemberOut, **WRITE},
+    summary="Set a member's role and budget shares per fiscal year",
+    description="Shares are for the proposal's budget years; per year they cannot add up "
+    "to more than that year's budget; a collaborator holds none.",
+)
+def change_member(request: HttpRequest, pk: int, member_id: int, payload: MemberIn) -> Any:
+    access = applicant_access(request, pk)
+    member = services.set_member(
+        _member_of(access, member_id),
+        actor=request.user,  # type: ignore[arg-type]
+        role=payload.role,
+        shares=[(s.fiscal_year, s.amount_yen) for s in payload.shares]
+        if payload.shares is not None
+        else None,
+    )
+    return member_dict(member, contact=True)
+
+
+@router.delete(
+    "/proposals/{pk}/co-investigators/{member_id}",
+    response={200: MemberOut, **WRITE},
+    summary="Withdraw an invitation, or remove a member who accepted",
+)
+def remove_member(request: HttpRequest, pk: int, member_id: int) -> Any:
+    access = applicant_access(request, pk)
+    member = services.withdraw_member(
+        _member_of(access, member_id),
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return member_dict(member, contact=True)
+
+
+@router.get(
+    "/me/invitations",
+    response={200: list[InvitationOut], 401: ErrorOut},
+    summary="Invitations awaiting your answer",
+    description="Those naming your e-Rad researcher number, or (naming no number) one of "
+    "your verified e-mail addresses.",
+)
+def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_invitation(m) for m in invitations_for(request.user)]
+
+
+def _my_invitation(request: HttpRequest, member_id: int) -> ProposalMember:
+    member = invitations_for(request.user).filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@router.post(
+    "/me/invitations/{member_id}/accept",
+    response={200: InvitationOut, **WRITE},
+    summary="Accept an invitation: you then appear on the proposal",
+)
+def accept(request: HttpRequest, member_id: int) -> Any:
+    member = services.accept_invitation(
+        _my_invitation(request, member_id),
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return _invitation(member)
+
+
+@router.post(
+    "/me/invitations/{member_id}/decline",
+    response={200: InvitationOut, **WRITE},
+    summary="Decline an invitation; the applicant is told",
+)
+def decline(request: HttpRequest, member_id: int) -> Any:
+    member = services.decline_invitation(
+        _my_invitation(request, member_id),
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return _invitation(member)

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from openrd.proposals.models import MemberRole
 from openrd.proposals.rules.guidance import Counter, Requirement, character_counter
 from openrd.proposals.services import DraftChanges
 
@@ -73,11 +75,6 @@ class ProposalForm(forms.Form):
         label=_("Effort on this project (%)"),
         required=False,
         help_text=_("The share of your working time, 1–100."),
-    )
-    co_investigators = forms.CharField(
-        label=_("Co-investigators (e-Rad researcher numbers)"),
-        required=False,
-        help_text=_("Separate several numbers with commas."),
     )
 
     def __init__(
@@ -149,19 +146,12 @@ class ProposalForm(forms.Form):
         fields: dict[str, Any] = {k: data[k] or "" for k in TEXT if k in data}
         if "effort_percent" in data:
             fields["effort_percent"] = data["effort_percent"]
-        members = None
-        if "co_investigators" in data:
-            members = [
-                n.strip()
-                for n in (data["co_investigators"] or "").replace("、", ",").split(",")
-                if n.strip()
-            ]
         budget: list[tuple[int, object]] = []
         for year in self.fiscal_years:
             raw = (data.get(f"budget_{year}") or "").strip()
             if raw:
                 budget.append((year, raw))
-        return DraftChanges(fields=fields, budget=budget, co_investigators=members)
+        return DraftChanges(fields=fields, budget=budget)
 
     def add_service_errors(
         self, message_dict: dict[str, list[str]], budget_years: list[int]
@@ -214,3 +204,78 @@ class WithdrawalForm(forms.Form):
         label=_("I understand that a withdrawn proposal cannot be submitted again."),
         error_messages={"required": _("Tick the box to confirm the withdrawal.")},
     )
+
+
+class InviteForm(forms.Form):
+    """An invitation to a co-investigator or collaborator; the service checks it."""
+
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200, required=False)
+    email = forms.CharField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        help_text=_("The invitation is sent here, with a link to accept it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    erad_researcher_number = forms.CharField(
+        label=_("e-Rad researcher number (if known)"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "8 digits. Only the researcher with this number can then accept the invitation."
+        ),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MemberRole.choices,
+        initial=MemberRole.CO_INVESTIGATOR,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a role from the list.")},
+    )
+
+    def add_service_errors(self, message_dict: dict[str, list[str]]) -> None:
+        for key, messages in message_dict.items():
+            field = key if key in self.fields else None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class MemberForm(forms.Form):
+    """A member's role and budget share (分担金) for each of the budget's years."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MemberRole.choices,
+        error_messages={"invalid_choice": _("Choose a role from the list.")},
+    )
+
+    def __init__(self, *args: Any, fiscal_years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fiscal_years = fiscal_years
+        for year in fiscal_years:
+            self.fields[f"share_{year}"] = forms.CharField(
+                label=_("Budget share for FY%(year)d (yen)") % {"year": year}, required=False
+            )
+
+    def share_fields(self) -> list[forms.BoundField]:
+        return [self[f"share_{y}"] for y in self.fiscal_years]
+
+    def shares(self) -> list[tuple[int, object]]:
+        data = getattr(self, "cleaned_data", {})
+        return [
+            (year, raw)
+            for year in self.fiscal_years
+            if (raw := (data.get(f"share_{year}") or "").strip())
+        ]
+
+    def add_service_errors(self, message_dict: dict[str, list[str]]) -> None:
+        years = [y for y, _v in self.shares()]
+        for key, messages in message_dict.items():
+            field: str | None = key if key in self.fields else None
+            if key.startswith("shares."):
+                index = int(key.split(".")[1])
+                field = f"share_{years[index]}" if index < len(years) else None
+            elif key == "shares" and self.fiscal_years:
+                field = f"share_{self.fiscal_years[0]}"
+            for message in messages:
+                self.add_error(field, message)

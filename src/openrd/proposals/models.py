@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openrd.core.i18n import localized
 from openrd.core.validators import validate_plain_text
@@ -44,14 +45,42 @@ class Proposal(models.Model):
     # One-line titles: no bidi overrides or invisible characters that make them
     # read differently from what is stored (abstracts may have line breaks).
     title_ja = models.CharField(
-        _("title (Japanese)"), max_length=300, blank=True, validators=[validate_plain_text]
+        pgettext_lazy("proposal", "title (Japanese)"),
+        max_length=300,
+        blank=True,
+        validators=[validate_plain_text],
     )
     title_en = models.CharField(
-        _("title (English)"), max_length=300, blank=True, validators=[validate_plain_text]
+        pgettext_lazy("proposal", "title (English)"),
+        max_length=300,
+        blank=True,
+        validators=[validate_plain_text],
     )
     abstract_ja = models.TextField(_("abstract (Japanese)"), max_length=4000, blank=True)
     abstract_en = models.TextField(_("abstract (English)"), max_length=4000, blank=True)
     effort_percent = models.PositiveSmallIntegerField(_("effort (%)"), null=True, blank=True)
+    # The latest version the institution may read (any submitted one), the
+    # latest the agency may read (an endorsed one) and when the first was
+    # submitted, so the lists join a row instead of probing versions. Written
+    # only by services.common.refresh_latest_versions, in the transaction that
+    # writes a version.
+    latest_version = models.ForeignKey(
+        "ProposalVersion",
+        verbose_name=_("latest submitted version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    latest_endorsed_version = models.ForeignKey(
+        "ProposalVersion",
+        verbose_name=_("latest endorsed version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     # Optimistic concurrency: every save must name the revision it started from.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -82,24 +111,114 @@ class Proposal(models.Model):
         return localized(self.title_ja, self.title_en)
 
 
+class MemberRole(models.TextChoices):
+    CO_INVESTIGATOR = "co_investigator", _("Co-investigator (with a budget share)")
+    COLLABORATOR = "collaborator", _("Collaborator (without a budget share)")
+
+
+class MemberStatus(models.TextChoices):
+    INVITED = "invited", _("Awaiting an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The states in which an invitation still counts: awaiting an answer, or accepted.
+LIVE_MEMBER_STATES = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
+
+
 class ProposalMember(models.Model):
+    """A co-investigator (研究分担者) or collaborator (研究協力者), from the invitation
+    to the answer: the applicant names a person (name, e-mail and/or e-Rad number),
+    the person accepts in their own account, and only then is ``person`` set and
+    the member part of the proposal. Only the digest of the invitation's token is
+    kept: the link in the e-mail is the only copy of the token."""
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("co-investigator"),
         on_delete=models.PROTECT,
         related_name="proposal_memberships",
+        null=True,
+        blank=True,
+    )
+    invited_name = models.CharField(
+        _("name"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
+    invited_email = models.EmailField(_("e-mail"), blank=True)
+    invited_erad_number = models.CharField(_("e-Rad researcher number"), max_length=8, blank=True)
+    role = models.CharField(
+        _("role"), max_length=16, choices=MemberRole.choices, default=MemberRole.CO_INVESTIGATOR
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.INVITED
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # NULL for the members from before invitations, who never had a link.
+    token_digest = models.CharField(
+        _("token digest"), max_length=64, unique=True, null=True, blank=True
     )
 
     class Meta:
+        ordering = ["proposal", "id"]
         verbose_name = _("co-investigator")
         verbose_name_plural = _("co-investigators")
+        indexes = [
+            models.Index(fields=["invited_erad_number", "status"], name="member_invited_erad"),
+            models.Index(fields=["invited_email", "status"], name="member_invited_email"),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "person"], name="unique_proposal_member")
+            models.UniqueConstraint(
+                fields=["proposal", "person"],
+                condition=Q(status="accepted"),
+                name="unique_proposal_member",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(person__isnull=False),
+                name="accepted_member_has_person",
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(self.person)
+        if self.person is not None:
+            return str(self.person)
+        return self.invited_name or self.invited_email or self.invited_erad_number
+
+    @property
+    def display_name(self) -> str:
+        if self.person is not None:
+            return localized(self.person.name_ja, self.person.name_en) or self.invited_name
+        return self.invited_name or self.invited_email or self.invited_erad_number
+
+
+class MemberShare(models.Model):
+    """A co-investigator's budget share (分担金) for one fiscal year."""
+
+    member = models.ForeignKey(ProposalMember, on_delete=models.CASCADE, related_name="shares")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount_yen = models.BigIntegerField(_("amount (yen)"))
+
+    class Meta:
+        ordering = ["member", "fiscal_year"]
+        verbose_name = _("budget share")
+        verbose_name_plural = _("budget shares")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "fiscal_year"], name="unique_share_year"),
+            models.CheckConstraint(condition=Q(amount_yen__gte=0), name="share_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}: {self.amount_yen}"
 
 
 class ProposalBudget(models.Model):

@@ -25,10 +25,11 @@ from openrd.core.my_tasks import Section, Task, Urgency, register, urgency_of
 from openrd.programs.models import CallPhase
 from openrd.programs.rules import call_phase
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
-from openrd.proposals.queries import institution_proposals, owned_proposals
+from openrd.proposals.queries import institution_proposals, invitations_for, owned_proposals
 from openrd.proposals.rules import PROPOSAL_TRANSITIONS, may_move
 
 DRAFT, RETURNED, ENDORSEMENT = "proposals.draft", "proposals.returned", "proposals.endorsement"
+INVITATION = "proposals.invitation"
 
 # The states the applicant still has to act in, and the one the institution answers in,
 # read from the lifecycle table rather than restated.
@@ -110,6 +111,39 @@ def endorsement_tasks(user: Any, now: datetime) -> list[Task]:
     ]
 
 
+def invitation_tasks(user: Any, now: datetime) -> list[Task]:
+    """Invitations awaiting the user's answer (naming their e-Rad number or a verified
+    address), against the call's deadline: one query."""
+    tasks = []
+    for member in invitations_for(user):
+        proposal = member.proposal
+        due_at, urgency, closed = _deadline(proposal, now)
+        tasks.append(
+            Task(
+                kind=INVITATION,
+                title=proposal.title or _("(untitled)"),
+                detail=closed
+                or _("%(applicant)s invites you as %(role)s")
+                % {"applicant": proposal.applicant.display_name, "role": member.get_role_display()},
+                url=reverse("invitations:list"),
+                due_at=due_at,
+                urgency=urgency,
+            )
+        )
+    return tasks
+
+
+register(
+    "proposals.invitations",
+    invitation_tasks,
+    sections=[
+        Section(
+            kind=INVITATION,
+            order=15,
+            heading=gettext_lazy("Invitations awaiting your answer"),
+        )
+    ],
+)
 register(
     "proposals.applicant",
     applicant_tasks,

@@ -12,7 +12,13 @@ from openrd.core.i18n import current_lang
 from openrd.core.refusals import Refused
 from openrd.integrity.presenters import disclosure_changes
 from openrd.programs.models import Call
-from openrd.proposals.models import Endorsement, Proposal, ProposalVersion
+from openrd.proposals.models import (
+    Endorsement,
+    MemberStatus,
+    Proposal,
+    ProposalMember,
+    ProposalVersion,
+)
 from openrd.proposals.queries import AGENCY, OWNER, ProposalAccess
 from openrd.proposals.rules import guidance
 from openrd.proposals.services import snapshot_content, submission_facts
@@ -33,6 +39,33 @@ def version_dict(version: ProposalVersion, *, with_diff: bool) -> dict[str, Any]
     if with_diff:
         out["disclosure_changes"] = disclosure_changes(version.disclosure)
     return out
+
+
+def member_dict(member: ProposalMember, *, contact: bool) -> dict[str, Any]:
+    """One co-investigator or invitation. ``contact`` (the applicant only): the
+    e-mail and e-Rad number the invitation was sent with; others read the
+    e-Rad number of those who accepted, as the submitted version shows it."""
+    person = member.person if member.status == MemberStatus.ACCEPTED else None
+    number = person.erad_researcher_number if person is not None else None
+    return {
+        "id": member.pk,
+        "name": member.display_name,
+        "name_ja": person.name_ja if person is not None else member.invited_name,
+        "name_en": person.name_en if person is not None else "",
+        "role": member.role,
+        "role_label": member.get_role_display(),
+        "status": member.status,
+        "status_label": member.get_status_display(),
+        "invited_at": member.invited_at,
+        "answered_at": member.answered_at,
+        "email": member.invited_email if contact else "",
+        "erad_researcher_number": (number or member.invited_erad_number or None)
+        if contact
+        else number,
+        "shares": [
+            {"fiscal_year": s.fiscal_year, "amount_yen": s.amount_yen} for s in member.shares.all()
+        ],
+    }
 
 
 def attachment_dict(pk: int, entry: dict[str, Any]) -> dict[str, Any]:

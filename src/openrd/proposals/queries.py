@@ -11,6 +11,7 @@ Everything else is a 404, audited by core.access.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,20 +19,17 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     Case,
     CharField,
-    DateTimeField,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import IsNull
 
 from openrd.accounts.models import Role
 from openrd.accounts.queries import is_active_user, role_organisation_ids
@@ -40,6 +38,7 @@ from openrd.core.listing import Listing, search_q
 from openrd.programs.models import Call
 from openrd.proposals.models import (
     Endorsement,
+    MemberStatus,
     Proposal,
     ProposalMember,
     ProposalStatus,
@@ -53,27 +52,40 @@ OWNER, INSTITUTION, AGENCY = "owner", "institution", "agency"
 
 
 def _owners(user: Any) -> Q:
-    # "pk IN (the user's memberships)" rather than a correlated EXISTS: both sides
-    # of the OR are then index lookups, instead of a probe for every proposal.
-    member = ProposalMember.objects.filter(person=user).values("proposal_id")
-    return Q(applicant=user) | Q(pk__in=member)
+    # "pk IN (own proposals UNION memberships)": both halves are index lookups.
+    # Neither a correlated EXISTS nor "applicant = … OR pk IN (memberships)",
+    # which PostgreSQL answers by reading every proposal.
+    # Only members who accepted: an invitation awaiting an answer shows nothing.
+    member = ProposalMember.objects.filter(person=user, status=MemberStatus.ACCEPTED).values(
+        "proposal_id"
+    )
+    own = Proposal.objects.filter(applicant=user).order_by().values("pk")
+    return Q(pk__in=own.union(member))
+
+
+# The institution and the agency are told apart by the version pointers the
+# services keep on each proposal (Proposal.latest_version…): a column of the
+# row itself, not a probe of its versions. Tested as an expression, not as
+# "latest_version__isnull", which would make the lists' join to the version an
+# inner one: left, the database drops it where nothing of the version is read
+# (the counts, the orders by deadline).
+
+
+def _has(pointer: str) -> Q:
+    return Q(IsNull(F(pointer), False))
 
 
 def _institution(user: Any) -> Q:
-    submitted = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
     return (
         Q(institution_id__in=role_organisation_ids(user, Role.INSTITUTION_OFFICER))
         & ~Q(status=ProposalStatus.DRAFT)
-        & Q(Exists(submitted))
+        & _has("latest_version_id")
     )
 
 
 def _agency(user: Any) -> Q:
-    endorsed = ProposalVersion.objects.filter(
-        proposal=OuterRef("pk"), endorsement=Endorsement.ENDORSED
-    )
-    return Q(call__agency_id__in=role_organisation_ids(user, Role.AGENCY_STAFF)) & Q(
-        Exists(endorsed)
+    return Q(call__agency_id__in=role_organisation_ids(user, Role.AGENCY_STAFF)) & _has(
+        "latest_endorsed_version_id"
     )
 
 
@@ -213,24 +225,22 @@ def _shown_fields(mode: str, lang: str) -> dict[str, Any]:
             "shown_created_at": F("created_at"),
         }
     else:
-        versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
-        if mode == AGENCY:
-            versions = versions.filter(endorsement=Endorsement.ENDORSED)
-        latest = versions.order_by("-number")
-        first = versions.order_by("number")
+        # One join to the latest version the audience may read.
+        latest = "latest_endorsed_version" if mode == AGENCY else "latest_version"
 
         def text(key: str) -> Any:
-            values = latest.annotate(v=KeyTextTransform(key, "content")).values("v")[:1]
-            return Coalesce(Subquery(values, output_field=CharField()), Value(""))
+            return Coalesce(
+                KeyTextTransform(key, f"{latest}__content"), Value(""), output_field=CharField()
+            )
 
         fields = {
             "shown_title_ja": text("title_ja"),
             "shown_title_en": text("title_en"),
-            "shown_updated_at": Subquery(
-                latest.values("submitted_at")[:1], output_field=DateTimeField()
-            ),
-            "shown_created_at": Subquery(
-                first.values("submitted_at")[:1], output_field=DateTimeField()
+            "shown_updated_at": F(f"{latest}__submitted_at"),
+            # The agency's first version is its latest: an endorsed proposal can
+            # only be withdrawn, so a proposal has at most one endorsed version.
+            "shown_created_at": F(
+                "latest_endorsed_version__submitted_at" if mode == AGENCY else "first_submitted_at"
             ),
         }
     # The title in the page's language, falling back to the other one.
@@ -261,6 +271,9 @@ def listed_proposals(
     return rows
 
 
+_ENDORSED = "latest_endorsed_version__content"
+
+
 def listed_visible_proposals(user: Any, *, q: str = "", status: str = "") -> QuerySet[Proposal]:
     """Every proposal the user may see, for the API's pages. A search reads what
     each audience may read: the owners the working copy, the institution every
@@ -271,12 +284,15 @@ def listed_visible_proposals(user: Any, *, q: str = "", status: str = "") -> Que
     if status:
         rows = rows.filter(status=status)
     if q:
+        # The institution's words are in any of its proposals' versions (one
+        # semi-join, not a probe per row); the agency's in the one endorsed version.
         versions = ProposalVersion.objects.filter(
-            search_q(q, ("content__title_ja", "content__title_en"))
+            search_q(q, ("content__title_ja", "content__title_en")),
+            proposal__institution_id__in=role_organisation_ids(user, Role.INSTITUTION_OFFICER),
         )
-        endorsed = versions.filter(endorsement=Endorsement.ENDORSED)
+        endorsed = search_q(q, (f"{_ENDORSED}__title_ja", f"{_ENDORSED}__title_en"))
         read_by_others = (_institution(user) & Q(pk__in=versions.values("proposal_id"))) | (
-            _agency(user) & Q(pk__in=endorsed.values("proposal_id"))
+            _agency(user) & endorsed
         )
         owned = _owners(user)
         rows = rows.filter(
@@ -297,3 +313,51 @@ def accesses_for(user: Any, proposals: list[Proposal]) -> list[ProposalAccess]:
     versions = Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number"))
     prefetch_related_objects(proposals, versions)
     return [ProposalAccess(p, modes[p.pk]) for p in proposals if p.pk in modes]
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def proposal_members(proposal: Proposal) -> QuerySet[ProposalMember]:
+    """Every invitation of the proposal, answered or not, in the order made (the owners' view)."""
+    return proposal.members.select_related("person").prefetch_related("shares").order_by("id")
+
+
+def invitations_for(user: Any) -> QuerySet[ProposalMember]:
+    """The invitations awaiting an answer from ``user``: those naming the user's
+    e-Rad number, and those naming no number but one of the user's verified
+    e-mail addresses. One query."""
+    if not is_active_user(user):
+        return ProposalMember.objects.none()
+    from allauth.account.models import EmailAddress
+
+    addresses = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    named = Q(invited_erad_number="", invited_email__in=addresses)
+    if user.erad_researcher_number:
+        named |= Q(invited_erad_number=user.erad_researcher_number)
+    return (
+        ProposalMember.objects.filter(named, status=MemberStatus.INVITED)
+        .exclude(proposal__applicant=user)
+        .select_related("proposal__call", "proposal__applicant")
+        .order_by("-invited_at", "-id")
+    )
+
+
+def token_digest(token: str) -> str:
+    """What is stored of an invitation's token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_by_token(token: str) -> ProposalMember | None:
+    """The invitation of an e-mail's link (any state), or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ProposalMember.objects.select_related("proposal__call", "proposal__applicant", "person")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )

@@ -65,3 +65,11 @@ def send_deadline_reminders(now: datetime) -> int:
 def deadline_reminders() -> int:
     """Daily entry of the schedule (openrd/jobs/schedule.toml)."""
     return send_deadline_reminders(timezone.now())
+
+
+@task
+def notify_invitee(member_id: int) -> int:
+    """Tell the registered user an invitation names (run after the invitation's commit)."""
+    from openrd.proposals.services.members import notify_matched_invitee
+
+    return notify_matched_invitee(member_id)

@@ -35,13 +35,14 @@ from openrd.proposals import services
 from openrd.proposals.documents.content import receipt_links
 from openrd.proposals.downloads import file_response
 from openrd.proposals.forms import EndorsementForm, ProposalForm, WithdrawalForm
-from openrd.proposals.models import Proposal, ProposalStatus
+from openrd.proposals.models import LIVE_MEMBER_STATES, Proposal, ProposalStatus
 from openrd.proposals.permissions import applicant_access, officer_access
 from openrd.proposals.presenters import (
     budget_summary,
     counter_templates,
     deadline_banner,
     editor_requirements,
+    member_dict,
     refusal_items,
     seen_by,
     upload_limits,
@@ -55,6 +56,7 @@ from openrd.proposals.queries import (
     ProposalAccess,
     listed_proposals,
     proposal_access,
+    proposal_members,
     startable_call,
 )
 
@@ -149,9 +151,6 @@ def _editor_form(proposal: Proposal, data: Any = None, files: Any = None) -> Pro
         "abstract_ja": proposal.abstract_ja,
         "abstract_en": proposal.abstract_en,
         "effort_percent": proposal.effort_percent,
-        "co_investigators": ", ".join(
-            m.person.erad_researcher_number or "" for m in proposal.members.select_related("person")
-        ),
         **{f"budget_{b.fiscal_year}": b.amount_yen for b in proposal.budget_lines.all()},
     }
     documents = list(call.documents.all())
@@ -198,6 +197,11 @@ def _render_editor(
             },
             "versions": [version_dict(v, with_diff=False) | receipt_links(v) for v in versions],
             "seen_by": seen_by(versions),
+            "members": [
+                member_dict(m, contact=False)
+                for m in proposal_members(proposal)
+                if m.status in LIVE_MEMBER_STATES
+            ],
             "refusal": refusal,
             "conflict": conflict,
             "submission_key": uuid.uuid4().hex,

@@ -436,7 +436,7 @@ def test_the_login_page_lists_the_configured_idps(client, configure, keys):
     configure(_idp_entry(keys), _idp_entry(keys, slug="other-u", name_ja="別大学",
                                            name_en="Other University", gakunin=False))  # fmt: skip
     page = client.get(_url("accounts:login")).content.decode()
-    assert "学認 (GakuNin) でサインイン" in page
+    assert "学認（GakuNin）でサインイン" in page
     assert "例大学" in page
     assert "別大学" in page
     assert _url("saml_login", organization_slug="other-u") in page

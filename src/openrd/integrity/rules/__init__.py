@@ -21,6 +21,7 @@ from openrd.integrity.rules.entries import (
     Position,
     pledge_text,
 )
+from openrd.integrity.rules.pledge import PLEDGE_VALID_FOR, is_pledge_due, pledge_due_at
 from openrd.integrity.rules.validation import (
     MAX_ENTRIES,
     MAX_TEXT,
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_TEXT",
     "PLEDGE_TEXT_VERSION",
+    "PLEDGE_VALID_FOR",
     "POLICY_SOURCE",
     "POSITION_FIELDS",
     "POSITION_KINDS",
@@ -48,7 +50,9 @@ __all__ = [
     "check_disclosure_complete",
     "diff_disclosures",
     "entry_label",
+    "is_pledge_due",
     "parse_disclosure",
+    "pledge_due_at",
     "pledge_text",
     "validate_disclosure",
 ]

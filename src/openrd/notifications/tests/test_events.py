@@ -18,7 +18,7 @@ from openrd.programs.services import close_call, open_call
 from openrd.programs.tests.call_data import make_call as make_draft_call
 from openrd.proposals import services
 from openrd.proposals.tasks import send_deadline_reminders
-from openrd.proposals.tests.conftest import PDF, World
+from openrd.proposals.tests.conftest import PDF, World, add_co_investigator
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,9 @@ def draft(w: World):
         changes=services.DraftChanges(
             fields={"title_ja": "量子センサの実証", "abstract_ja": "概要", "effort_percent": 40},
             budget=[(2026, 10_000_000), (2027, 8_000_000)],
-            co_investigators=["33334444"],
         ),
     )
+    add_co_investigator(p, w.co_investigator)
     services.attach_document(
         p, actor=w.applicant, document_code="plan", upload=PDF, filename="plan.pdf"
     )

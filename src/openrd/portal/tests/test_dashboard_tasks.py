@@ -242,7 +242,7 @@ def test_the_tasks_cost_the_same_few_queries_however_many_rows(
         return type(getattr(world, person)).objects.get(pk=getattr(world, person).pk)
 
     _busy(world, 1)
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(9) as few:
         assert tasks_for(fresh())
     _busy(world, 6)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -252,6 +252,31 @@ def test_the_tasks_cost_the_same_few_queries_however_many_rows(
 
 def test_someone_with_no_role_costs_one_query_per_provider(world, django_assert_num_queries):
     visitor = UserFactory(username="no-role")
-    # Own proposals, roles (then kept), latest disclosure, followed programs.
-    with django_assert_num_queries(4):
+    # Own proposals, roles (then kept), latest disclosure, followed programs,
+    # invitations awaiting an answer.
+    with django_assert_num_queries(5):
         assert tasks_for(visitor) == []
+
+
+@pytest.mark.parametrize("person", ["applicant", "officer"])
+def test_the_dashboard_page_and_the_tasks_api_cost_no_more_with_more_tasks(
+    client, world, person, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(getattr(world, person))
+    _busy(world, 1)
+    client.get("/ja/dashboard/")  # the session is settled
+    with CaptureQueriesContext(connection) as page_few:
+        few_page = client.get("/ja/dashboard/").content.decode()
+    with CaptureQueriesContext(connection) as api_few:
+        few_items = client.get("/api/v1/me/tasks").json()["items"]
+    _busy(world, 6)
+    with django_assert_max_num_queries(len(page_few)):
+        many_page = client.get("/ja/dashboard/").content.decode()
+    with django_assert_max_num_queries(len(api_few)):
+        many_items = client.get("/api/v1/me/tasks").json()["items"]
+    # The rows did grow: each of the six new calls brought its own task.
+    assert len(many_items) >= len(few_items) + 6
+    assert many_page.count('class="card task') >= few_page.count('class="card task') + 6

@@ -123,3 +123,19 @@ def test_demo_accounts_have_verified_reserved_addresses_so_demo_mail_can_be_read
     startup = User.objects.get(username="startup")
     assert startup.email == "startup@demo.openrd.example"
     assert EmailAddress.objects.get(user=startup).verified is True
+
+
+def test_the_demo_has_a_draft_with_an_accepted_co_investigator_and_a_share(demo):
+    from openrd.proposals.models import MemberStatus, Proposal
+
+    (title,) = demo["proposals_created"]
+    proposal = Proposal.objects.get(title_ja=title)
+    (member,) = proposal.members.all()
+    assert (proposal.applicant.username, member.person.username) == ("startup", "researcher")
+    assert (member.status, member.role) == (MemberStatus.ACCEPTED, "co_investigator")
+    first = proposal.call.first_budget_year
+    assert list(member.shares.values_list("fiscal_year", "amount_yen")) == [
+        (first, 2_000_000),
+        (first + 1, 1_500_000),
+    ]
+    assert load_demo()["proposals_created"] == []

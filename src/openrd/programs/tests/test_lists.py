@@ -186,3 +186,37 @@ def test_the_programs_api_pages_and_the_schema_documents_it(client, loaded_progr
         names = {p["name"] for p in op["parameters"]}
         assert {"limit", "cursor", "sort", "q"} <= names
         assert "X-Next-Cursor" in op["responses"]["200"]["headers"]
+
+
+def test_the_programs_api_query_count_does_not_grow_with_programs(
+    client, loaded_programs, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        shown = len(client.get("/api/v1/programs?limit=200").json())
+    owner = Organisation.objects.first()
+    Program.objects.bulk_create(
+        Program(code=f"api-{i:03}", kind="other", name_ja=f"API追加{i:03}",
+                name_en=f"API extra {i}", owner=owner)
+        for i in range(30)
+    )  # fmt: skip
+    with django_assert_max_num_queries(len(few)):
+        body = client.get("/api/v1/programs?limit=200").json()
+    assert len(body) == shown + 30
+
+
+def test_the_calls_api_query_count_does_not_grow_with_a_full_page(
+    client, loaded_programs, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bulk_calls(3, prefix="few")
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/api/v1/calls?limit=50", HTTP_ACCEPT_LANGUAGE="en").json()) == 3
+    bulk_calls(40, prefix="many")
+    with django_assert_max_num_queries(len(few)):
+        body = client.get("/api/v1/calls?limit=50", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert len(body) == 43

@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from openrd.core.fiscal import fiscal_year_of, format_fiscal_year, format_wareki_date, to_tokyo
 from openrd.core.i18n import current_lang
-from openrd.proposals.models import ProposalVersion
+from openrd.proposals.models import MemberRole, ProposalVersion
 
 
 def _text(value: Any) -> str:
@@ -27,6 +28,10 @@ def _int(value: Any) -> int | None:
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _role_label(role: str) -> str:
+    return _("Collaborator") if role == MemberRole.COLLABORATOR else _("Co-investigator")
 
 
 def submitted_moment(moment: datetime, lang: str) -> str:
@@ -139,6 +144,15 @@ def version_document(version: ProposalVersion) -> dict[str, Any]:
                 "name_ja": _text(m.get("name_ja")),
                 "name_en": _text(m.get("name_en")),
                 "erad_researcher_number": _text(m.get("erad_researcher_number")),
+                # Versions from before invitations hold neither: co-investigators then.
+                "role": _text(m.get("role")) or MemberRole.CO_INVESTIGATOR.value,
+                "role_label": _role_label(_text(m.get("role"))),
+                "shares": [
+                    {"fiscal_year": year, "amount_yen": amount}
+                    for share in _dicts(m.get("shares"))
+                    if (year := _int(share.get("fiscal_year"))) is not None
+                    and (amount := _int(share.get("amount_yen"))) is not None
+                ],
             }
             for m in _dicts(content.get("co_investigators"))
         ],

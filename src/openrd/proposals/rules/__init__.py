@@ -10,6 +10,13 @@ from openrd.proposals.rules.lifecycle import (
     check_proposal_transition,
     may_move,
 )
+from openrd.proposals.rules.members import (
+    MemberFacts,
+    check_answered,
+    check_members,
+    check_shares,
+    share_errors,
+)
 from openrd.proposals.rules.submission import (
     CALL_TERMS,
     BudgetLine,
@@ -27,14 +34,19 @@ __all__ = [
     "PROPOSAL_TRANSITIONS",
     "BudgetLine",
     "CallWindow",
+    "MemberFacts",
     "ProposalFacts",
     "SubmissionFacts",
+    "check_answered",
     "check_budget",
     "check_content",
     "check_documents",
     "check_editable",
     "check_effort",
+    "check_members",
     "check_proposal_transition",
+    "check_shares",
     "check_submission",
     "may_move",
+    "share_errors",
 ]

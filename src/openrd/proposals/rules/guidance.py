@@ -38,6 +38,8 @@ def reason_fields(code: str, budget_years: list[int]) -> tuple[str, ...]:
         return ("effort_percent",)
     if code.startswith(_DOCUMENT_MISSING):
         return (f"file_{code.removeprefix(_DOCUMENT_MISSING)}",)
+    if code.startswith("members."):
+        return ("co_investigators",)  # the co-investigators section, not a field
     return ()
 
 

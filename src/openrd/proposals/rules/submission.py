@@ -20,6 +20,7 @@ from openrd.programs.rules import (
     check_applicant,
     check_call_accepting,
 )
+from openrd.proposals.rules.members import MemberFacts, check_members
 
 CALL_TERMS = "公募要領"  # the call's own terms: caps, budget years, documents
 
@@ -48,6 +49,7 @@ class SubmissionFacts:
     attached_documents: frozenset[str]
     has_title: bool
     call_code: str = ""
+    members: tuple[MemberFacts, ...] = ()
 
 
 def check_budget(facts: SubmissionFacts) -> Decision:
@@ -135,4 +137,5 @@ def check_submission(facts: SubmissionFacts) -> Decision:
         + check_disclosure_complete(facts.disclosure)
         + check_applicant(facts.rules, facts.applicant, on=call_opened_on)
         + check_content(facts)
+        + check_members({b.fiscal_year: b.amount_yen for b in facts.budget}, facts.members)
     )

@@ -1,8 +1,8 @@
-"""The only writers of proposals: drafting, attaching, submitting, endorsing."""
+"""The only writers of proposals: drafting, inviting co-investigators, attaching,
+submitting, endorsing."""
 
 from openrd.proposals.services.common import TEXT_FIELDS, move
 from openrd.proposals.services.drafts import (
-    MAX_CO_INVESTIGATORS,
     DraftChanges,
     DraftSaved,
     StaleRevision,
@@ -15,6 +15,17 @@ from openrd.proposals.services.endorsement import (
     endorse_proposal,
     return_proposal,
     withdraw_proposal,
+)
+from openrd.proposals.services.members import (
+    MAX_CO_INVESTIGATORS,
+    Invited,
+    accept_invitation,
+    decline_invitation,
+    invite_member,
+    notify_matched_invitee,
+    set_member,
+    token_digest,
+    withdraw_member,
 )
 from openrd.proposals.services.submission import (
     MAX_KEY_LENGTH,
@@ -31,18 +42,26 @@ __all__ = [
     "TEXT_FIELDS",
     "DraftChanges",
     "DraftSaved",
+    "Invited",
     "StaleRevision",
+    "accept_invitation",
     "attach_document",
     "attachment_entry",
     "create_proposal",
+    "decline_invitation",
     "endorse_proposal",
     "existing_proposal",
+    "invite_member",
     "move",
+    "notify_matched_invitee",
     "return_proposal",
     "save_draft",
+    "set_member",
     "snapshot_content",
     "submission_facts",
     "submit_proposal",
+    "token_digest",
     "validate_idempotency_key",
+    "withdraw_member",
     "withdraw_proposal",
 ]

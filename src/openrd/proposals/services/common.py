@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
 from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
 from openrd.programs.models import Call
-from openrd.proposals.models import Endorsement, Proposal
+from openrd.proposals.models import Endorsement, Proposal, ProposalVersion
 from openrd.proposals.rules import (
     CallWindow,
     ProposalFacts,
@@ -37,6 +38,22 @@ def lock(proposal: Proposal) -> Proposal:
         Proposal.objects.select_for_update()
         .select_related("call__program", "institution", "applicant")
         .get(pk=proposal.pk)
+    )
+
+
+def refresh_latest_versions(*proposal_ids: int) -> None:
+    """Set each proposal's version pointers (latest submitted, latest endorsed,
+    first submitted) from its versions, in one UPDATE whatever the number of
+    proposals. Every writer of versions calls it in the same transaction: the
+    services here, and a bulk load after ``bulk_create``. Only the pointers are
+    written, so the proposal's ``updated_at`` and revision stay as they were."""
+    versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+    Proposal.objects.filter(pk__in=proposal_ids).update(
+        latest_version=Subquery(versions.order_by("-number").values("pk")[:1]),
+        latest_endorsed_version=Subquery(
+            versions.filter(endorsement=Endorsement.ENDORSED).order_by("-number").values("pk")[:1]
+        ),
+        first_submitted_at=Subquery(versions.order_by("number").values("submitted_at")[:1]),
     )
 
 

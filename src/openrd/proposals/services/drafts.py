@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import Organisation, User
 from openrd.core import audit
 from openrd.core.files import store_pdf
-from openrd.core.identifiers import IdentifierError, normalize_erad_researcher_number
 from openrd.core.money import YenError, validate_yen
 from openrd.core.refusals import Refused
 from openrd.programs.models import Call
@@ -23,7 +22,6 @@ from openrd.proposals.models import (
     Proposal,
     ProposalAttachment,
     ProposalBudget,
-    ProposalMember,
     ProposalStatus,
 )
 from openrd.proposals.services.common import (
@@ -32,10 +30,6 @@ from openrd.proposals.services.common import (
     lock,
     refuse_unless_editable,
 )
-
-# Enough for the largest consortium proposals; a longer list is refused whole
-# (and never looked up), so the researcher directory cannot be scanned in bulk.
-MAX_CO_INVESTIGATORS = 50
 
 Errors = dict[str, list[str]]
 
@@ -52,16 +46,15 @@ class StaleRevision(Exception):
 class DraftChanges:
     """What an editor sends: only the parts present are changed.
 
-    ``budget`` is the whole budget (a year left out is removed);
-    ``co_investigators`` the whole list of e-Rad researcher numbers.
+    ``budget`` is the whole budget (a year left out is removed). Co-investigators
+    are invited and answer on their own (``services.members``).
     """
 
     fields: dict[str, Any] = field(default_factory=dict)
     budget: list[tuple[int, object]] | None = None
-    co_investigators: list[str] | None = None
 
     def is_empty(self) -> bool:
-        return not self.fields and self.budget is None and self.co_investigators is None
+        return not self.fields and self.budget is None
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,6 @@ class DraftSaved:
 class _Cleaned:
     fields: dict[str, Any]
     budget: list[tuple[int, int]] | None
-    members: list[User] | None
 
 
 def _clean_fields(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
@@ -129,37 +121,6 @@ def _clean_budget(
     return sorted(cleaned.items())
 
 
-def _resolve_members(numbers: list[str], applicant: User, errors: Errors) -> list[User] | None:
-    """The co-investigators by e-Rad number. An unknown number is refused without
-    saying which one, so the answer tells nothing about who is registered."""
-    if len(numbers) > MAX_CO_INVESTIGATORS:
-        errors["co_investigators"] = [
-            _("Enter at most %(max)d co-investigators.") % {"max": MAX_CO_INVESTIGATORS}
-        ]
-        return None
-    normalized: list[str] = []
-    for raw in numbers:
-        try:
-            normalized.append(normalize_erad_researcher_number(raw))
-        except IdentifierError as exc:
-            errors["co_investigators"] = [exc.message]
-            return None
-    wanted = list(dict.fromkeys(normalized))
-    people = {
-        u.erad_researcher_number: u
-        for u in User.objects.filter(erad_researcher_number__in=wanted, is_active=True)
-    }
-    if len(people) != len(wanted):
-        errors["co_investigators"] = [
-            _(
-                "Not every number belongs to a registered researcher. Check each e-Rad "
-                "researcher number with your co-investigators."
-            )
-        ]
-        return None
-    return [people[n] for n in wanted if people[n] != applicant]
-
-
 def _clean(
     changes: DraftChanges, applicant: User, *, partial: bool, stored_budget: dict[int, int]
 ) -> tuple[_Cleaned, Errors]:
@@ -170,12 +131,7 @@ def _clean(
         if changes.budget is not None
         else None
     )
-    members = (
-        _resolve_members(changes.co_investigators, applicant, errors)
-        if changes.co_investigators is not None
-        else None
-    )
-    return _Cleaned(fields, budget, members), errors
+    return _Cleaned(fields, budget), errors
 
 
 def _write_parts(proposal: Proposal, cleaned: _Cleaned) -> None:
@@ -185,22 +141,10 @@ def _write_parts(proposal: Proposal, cleaned: _Cleaned) -> None:
             ProposalBudget(proposal=proposal, fiscal_year=y, amount_yen=a)
             for y, a in cleaned.budget
         )
-    if cleaned.members is not None:
-        proposal.members.all().delete()
-        ProposalMember.objects.bulk_create(
-            ProposalMember(proposal=proposal, person=p) for p in cleaned.members
-        )
 
 
 def _recorded(proposal: Proposal, cleaned: _Cleaned) -> dict[str, Any]:
-    return audit.snapshot(proposal, TEXT_FIELDS) | {
-        "budget": cleaned.budget,
-        "co_investigators": (
-            [m.erad_researcher_number for m in cleaned.members]
-            if cleaned.members is not None
-            else None
-        ),
-    }
+    return audit.snapshot(proposal, TEXT_FIELDS) | {"budget": cleaned.budget}
 
 
 def existing_proposal(actor: User, call: Call) -> Proposal | None:
@@ -253,12 +197,8 @@ def create_proposal(
 def _already_applied(current: Proposal, cleaned: _Cleaned) -> bool:
     if any(getattr(current, name) != value for name, value in cleaned.fields.items()):
         return False
-    if cleaned.budget is not None and cleaned.budget != sorted(
+    return cleaned.budget is None or cleaned.budget == sorted(
         current.budget_lines.values_list("fiscal_year", "amount_yen")
-    ):
-        return False
-    return cleaned.members is None or {m.pk for m in cleaned.members} == set(
-        current.members.values_list("person_id", flat=True)
     )
 
 
@@ -294,7 +234,7 @@ def save_draft(
             # The same edit arrived twice (double click, retry): nothing to overwrite.
             return DraftSaved(locked, {})
         raise StaleRevision(locked)
-    if not cleaned.fields and cleaned.budget is None and cleaned.members is None:
+    if not cleaned.fields and cleaned.budget is None:
         return DraftSaved(locked, errors)
     before = audit.snapshot(locked, TEXT_FIELDS)
     Proposal.objects.filter(pk=locked.pk).update(

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import User
 from openrd.notifications.services import notify
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
-from openrd.proposals.services.common import lock, move, proposal_facts
+from openrd.proposals.services.common import (
+    lock,
+    move,
+    proposal_facts,
+    refresh_latest_versions,
+)
 
 MAX_RETURN_COMMENT = 2000
 
@@ -38,6 +43,7 @@ def _answer(
         version.endorsed_by, version.endorsed_at = actor, moment
         version.return_comment = comment
         version.save(update_fields=["endorsement", "endorsed_by", "endorsed_at", "return_comment"])
+        refresh_latest_versions(locked.pk)
         return {"version": version.number} | ({"comment": comment} if comment else {})
 
     target = (

@@ -21,14 +21,22 @@ from openrd.programs.models import Call
 from openrd.programs.rules import ApplicantFacts, call_rules, program_rules
 from openrd.proposals.documents.receipt import receipt_number
 from openrd.proposals.models import (
+    LIVE_MEMBER_STATES,
     Endorsement,
+    MemberStatus,
     Proposal,
     ProposalAttachment,
     ProposalStatus,
     ProposalVersion,
 )
-from openrd.proposals.rules import CALL_TERMS, BudgetLine, SubmissionFacts
-from openrd.proposals.services.common import TEXT_FIELDS, lock, move, proposal_facts
+from openrd.proposals.rules import CALL_TERMS, BudgetLine, MemberFacts, SubmissionFacts
+from openrd.proposals.services.common import (
+    TEXT_FIELDS,
+    lock,
+    move,
+    proposal_facts,
+    refresh_latest_versions,
+)
 
 # An Idempotency-Key is stored whole: a longer one is refused, never cut (two long
 # keys cut to the same prefix would answer one client with another's submission).
@@ -59,13 +67,23 @@ def snapshot_content(proposal: Proposal) -> dict[str, Any]:
             {"fiscal_year": b.fiscal_year, "amount_yen": b.amount_yen}
             for b in proposal.budget_lines.order_by("fiscal_year")
         ],
+        # Only those who accepted: an invitation is not a member until answered.
         "co_investigators": [
             {
                 "name_ja": m.person.name_ja,
                 "name_en": m.person.name_en,
                 "erad_researcher_number": m.person.erad_researcher_number,
+                "role": m.role,
+                "shares": [
+                    {"fiscal_year": s.fiscal_year, "amount_yen": s.amount_yen}
+                    for s in m.shares.all()
+                ],
             }
-            for m in proposal.members.select_related("person").order_by("person__id")
+            for m in proposal.members.filter(status=MemberStatus.ACCEPTED)
+            .select_related("person")
+            .prefetch_related("shares")
+            .order_by("id")
+            if m.person is not None
         ],
         "attachments": [
             attachment_entry(a)
@@ -94,6 +112,23 @@ def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
         attached_documents=frozenset(proposal.attachments.values_list("document_code", flat=True)),
         has_title=bool(proposal.title_ja.strip() or proposal.title_en.strip()),
         call_code=call.code,
+        members=member_facts(proposal),
+    )
+
+
+def member_facts(proposal: Proposal) -> tuple[MemberFacts, ...]:
+    """The live members (awaiting an answer or accepted), as the rules read them."""
+    return tuple(
+        MemberFacts(
+            m.display_name,
+            m.role,
+            m.status,
+            tuple((s.fiscal_year, s.amount_yen) for s in m.shares.all()),
+        )
+        for m in proposal.members.filter(status__in=LIVE_MEMBER_STATES)
+        .select_related("person")
+        .prefetch_related("shares")
+        .order_by("id")
     )
 
 
@@ -224,6 +259,7 @@ def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> Prop
                 disclosure=disclosure,
             )
         )
+        refresh_latest_versions(p.pk)
         return {
             "version": made[0].number,
             "receipt_number": made[0].receipt_number,

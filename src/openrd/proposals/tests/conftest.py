@@ -116,3 +116,18 @@ def world(loaded_programs, settings, tmp_path) -> World:
     stranger = UserFactory(username="stranger", roles=[Role.RESEARCHER])
     disclose_and_pledge(applicant)
     return World(make_call(), startup, applicant, co, officer, nedo_staff, jst_staff, stranger)
+
+
+def add_co_investigator(proposal, person: User, *, role: str = "co_investigator"):
+    """``person`` invited by e-Rad number and accepted: a member of the proposal."""
+    from openrd.proposals import services
+
+    invited = services.invite_member(
+        proposal,
+        actor=proposal.applicant,
+        name=person.name_ja or person.username,
+        erad_number=person.erad_researcher_number or "",
+        email="" if person.erad_researcher_number else person.email,
+        role=role,
+    )
+    return services.accept_invitation(invited.member, actor=person)

@@ -23,6 +23,7 @@ from openrd.proposals.models import (
     ProposalStatus,
     ProposalVersion,
 )
+from openrd.proposals.services.common import refresh_latest_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def _proposal(world, status, budget=(), endorsed=False):
             disclosure=world.applicant.disclosure_versions.latest("number"),
             endorsement=Endorsement.ENDORSED if endorsed else Endorsement.PENDING,
         )
+        refresh_latest_versions(p.pk)
     return p
 
 

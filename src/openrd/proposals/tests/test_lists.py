@@ -15,6 +15,7 @@ from django.utils import timezone
 from openrd.integrity.models import DisclosureVersion
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
 from openrd.proposals.queries import PROPOSAL_LISTING
+from openrd.proposals.services.common import refresh_latest_versions
 from openrd.proposals.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def bulk_proposals(
                 fields |= {"receipt_sequence": p.pk, "receipt_number": f"bulk-{p.pk}"}
             rows.append(ProposalVersion(**fields))
         ProposalVersion.objects.bulk_create(rows)
+        refresh_latest_versions(*(p.pk for p in made))
     return made
 
 

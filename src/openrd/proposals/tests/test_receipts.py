@@ -17,7 +17,7 @@ from openrd.notifications.models import Notification
 from openrd.proposals import services
 from openrd.proposals.documents.receipt import receipt_number
 from openrd.proposals.models import Proposal, ProposalVersion
-from openrd.proposals.tests.conftest import PDF, World, make_call
+from openrd.proposals.tests.conftest import PDF, World, add_co_investigator, make_call
 
 COMPLETE = services.DraftChanges(
     fields={
@@ -27,13 +27,13 @@ COMPLETE = services.DraftChanges(
         "effort_percent": 40,
     },
     budget=[(2026, 10_000_000), (2027, 8_000_000)],
-    co_investigators=["33334444"],
 )
 
 
 def submitted_draft(world: World, call=None, changes=COMPLETE, *, pdf: bytes = PDF):
     """A complete draft with its plan attached, ready to submit."""
     p = services.create_proposal(actor=world.applicant, call=call or world.call, changes=changes)
+    add_co_investigator(p, world.co_investigator)
     services.attach_document(
         p, actor=world.applicant, document_code="plan", upload=pdf, filename="plan.pdf"
     )

@@ -12,19 +12,20 @@ from openrd.core.refusals import Refused
 from openrd.proposals import services
 from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
 from openrd.proposals.queries import agency_proposals, institution_proposals, owned_proposals
-from openrd.proposals.tests.conftest import PDF
+from openrd.proposals.tests.conftest import PDF, add_co_investigator
 
 pytestmark = pytest.mark.django_db
 
 COMPLETE = services.DraftChanges(
     fields={"title_ja": "量子センサの実証", "abstract_ja": "概要", "effort_percent": 40},
     budget=[(2026, 10_000_000), (2027, 8_000_000)],
-    co_investigators=["33334444"],
 )
 
 
 def draft(world, changes=COMPLETE):
+    """A complete draft, with world.co_investigator invited and accepted."""
     p = services.create_proposal(actor=world.applicant, call=world.call, changes=changes)
+    add_co_investigator(p, world.co_investigator)
     services.attach_document(
         p, actor=world.applicant, document_code="plan", upload=PDF, filename="plan.pdf"
     )
@@ -57,6 +58,8 @@ def test_whole_journey_from_draft_to_endorsed_submission_seen_by_the_agency(worl
     assert list(owned_proposals(world.co_investigator)) == [p]
     assert actions(p) == [
         "proposals.proposal.created",
+        "proposals.member.invited",
+        "proposals.member.accepted",
         "proposals.document.attached",
         "proposals.proposal.submitted",
         "proposals.proposal.endorsed",
@@ -80,8 +83,8 @@ def test_create_records_what_it_filled_in_one_audit_entry(world):
     (entry,) = AuditEntry.objects.filter(action="proposals.proposal.created")
     assert entry.after["title_ja"] == "量子センサの実証"
     assert entry.after["budget"] == [[2026, 10_000_000], [2027, 8_000_000]]
-    assert entry.after["co_investigators"] == ["33334444"]
-    assert (p.revision, p.members.get().person) == (1, world.co_investigator)
+    assert "co_investigators" not in entry.after  # invited on their own (test_members)
+    assert (p.revision, p.members.count()) == (1, 0)
 
 
 def test_create_without_an_institution_is_a_field_error(world):
@@ -218,7 +221,6 @@ def test_bad_draft_input_saves_nothing_without_partial(world):
     bad = services.DraftChanges(
         fields={"title_ja": "新しい題名", "effort_percent": 101},
         budget=[(2026, "-5"), (2027, "1.5")],
-        co_investigators=["99999999"],
     )
     with pytest.raises(ValidationError) as exc:
         services.save_draft(p, actor=world.applicant, revision=p.revision, changes=bad)
@@ -226,7 +228,6 @@ def test_bad_draft_input_saves_nothing_without_partial(world):
         "effort_percent",
         "budget.0.amount_yen",
         "budget.1.amount_yen",
-        "co_investigators",
     }
     p.refresh_from_db()
     assert (p.title_ja, p.budget_lines.count(), p.revision) == ("", 0, 1)
@@ -251,38 +252,6 @@ def test_a_partial_save_keeps_every_valid_field_and_the_stored_amount_of_a_bad_o
     ]
     entry = AuditEntry.objects.get(action="proposals.draft.saved")
     assert entry.after["refused"] == ["budget.0.amount_yen", "effort_percent"]
-
-
-def test_co_investigators_are_capped_and_unknown_numbers_are_not_named(world):
-    p = services.create_proposal(actor=world.applicant, call=world.call)
-    too_many = [f"{n:08d}" for n in range(services.MAX_CO_INVESTIGATORS + 1)]
-    with pytest.raises(ValidationError) as capped:
-        services.save_draft(
-            p,
-            actor=world.applicant,
-            revision=p.revision,
-            changes=services.DraftChanges(co_investigators=too_many),
-        )
-    assert "50" in capped.value.message_dict["co_investigators"][0]
-    with pytest.raises(ValidationError) as unknown:
-        services.save_draft(
-            p,
-            actor=world.applicant,
-            revision=p.revision,
-            changes=services.DraftChanges(co_investigators=["33334444", "99999999"]),
-        )
-    (message,) = unknown.value.message_dict["co_investigators"]
-    assert "99999999" not in message
-    assert "33334444" not in message
-
-
-def test_a_full_width_erad_number_finds_the_co_investigator(world):
-    p = services.create_proposal(
-        actor=world.applicant,
-        call=world.call,
-        changes=services.DraftChanges(co_investigators=["３３３３４４４４"]),
-    )
-    assert p.members.get().person == world.co_investigator
 
 
 def test_return_needs_a_reason_and_the_applicant_may_resubmit(world):

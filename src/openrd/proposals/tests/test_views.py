@@ -28,7 +28,6 @@ def form(p, **fields):
         "abstract_ja": "",
         "abstract_en": "",
         "effort_percent": "",
-        "co_investigators": "",
         "budget_2026": "",
         "budget_2027": "",
     } | fields

@@ -6,7 +6,7 @@ from openrd.accounts.services import issue_api_token
 from openrd.core.models import AuditEntry
 from openrd.core.tests import pdfs
 from openrd.proposals import services
-from openrd.proposals.tests.conftest import PDF
+from openrd.proposals.tests.conftest import PDF, add_co_investigator
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,9 @@ def planted(world, client):
         revision=p.revision,
         changes=services.DraftChanges(
             fields={"title_ja": f"題名 {CANARY}", "abstract_en": CANARY},
-            co_investigators=["33334444"],
         ),
     )
+    add_co_investigator(p, world.co_investigator)
     attachment = services.attach_document(
         p, actor=world.applicant, document_code="plan", upload=CANARY_PDF, filename=f"{CANARY}.pdf"
     )

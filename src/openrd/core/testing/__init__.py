@@ -1,0 +1,1 @@
+"""Helpers for the test suites (not imported by the running site)."""

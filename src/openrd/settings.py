@@ -53,9 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
-    "axes",
-    "django_tasks_db",
-    "django_rq",
+    # Third-party apps under configurations that name them in Japanese too.
+    "openrd.core.third_party_apps.AxesConfig",
+    "openrd.core.third_party_apps.TasksDatabaseConfig",
+    "openrd.core.third_party_apps.RQConfig",
     "openrd.core",
     "openrd.accounts",
     "openrd.jobs",

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from openrd.accounts.admin_permissions import permissions_field
 from openrd.accounts.models import Affiliation, ApiToken, Organisation, RoleAssignment, User
 from openrd.accounts.services import (
     account_state,
@@ -47,6 +48,12 @@ class AffiliationInline(ReadOnlyInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "name_ja", "name_en", "organisation", "is_active"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any = None, **kwargs: Any) -> Any:
+        if db_field.name == "user_permissions":
+            kwargs = permissions_field(db_field, **kwargs)
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
     search_fields = [
         "username",
         "name_ja",

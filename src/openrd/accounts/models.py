@@ -293,12 +293,14 @@ class ConsumedSAMLAssertion(models.Model):
     The unique pair makes the check hold across processes: the second insert fails.
     """
 
-    idp = models.CharField(max_length=255)
-    assertion_id = models.CharField(max_length=255)
-    not_on_or_after = models.DateTimeField()
-    consumed_at = models.DateTimeField(auto_now_add=True)
+    idp = models.CharField(_("identity provider"), max_length=255)
+    assertion_id = models.CharField(_("assertion ID"), max_length=255)
+    not_on_or_after = models.DateTimeField(_("valid until"))
+    consumed_at = models.DateTimeField(_("used at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("used SAML assertion")
+        verbose_name_plural = _("used SAML assertions")
         constraints = [
             models.UniqueConstraint(fields=["idp", "assertion_id"], name="unique_saml_assertion")
         ]

@@ -54,13 +54,15 @@ class ScheduledRun(models.Model):
     """One slot of one schedule entry, enqueued once: the unique row decides
     which of several schedulers enqueues it."""
 
-    entry = models.CharField(max_length=100)
-    slot = models.DateTimeField()
-    task_path = models.CharField(max_length=200)
-    task_result_id = models.CharField(max_length=64, blank=True)
-    enqueued_at = models.DateTimeField(auto_now_add=True)
+    entry = models.CharField(_("schedule entry"), max_length=100)
+    slot = models.DateTimeField(_("slot"))
+    task_path = models.CharField(_("task"), max_length=200)
+    task_result_id = models.CharField(_("task result"), max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
         constraints = [
             models.UniqueConstraint(fields=["entry", "slot"], name="jobs_one_run_per_slot")
         ]
@@ -73,8 +75,12 @@ class WorkerBeat(models.Model):
     """A database worker's last sign of life: a task RUNNING under a worker
     that stopped beating was lost with it and is queued again."""
 
-    worker_id = models.CharField(max_length=64, unique=True)
-    seen_at = models.DateTimeField()
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return self.worker_id

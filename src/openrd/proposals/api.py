@@ -24,6 +24,7 @@ from openrd.proposals.models import MemberRole, ProposalMember, ProposalStatus
 from openrd.proposals.permissions import applicant_access, is_applicant, officer_access
 from openrd.proposals.presenters import (
     attachment_dict,
+    invitation_dict,
     member_dict,
     proposal_dict,
     proposal_summary,
@@ -32,6 +33,7 @@ from openrd.proposals.queries import (
     OWNER,
     ProposalAccess,
     accesses_for,
+    invitation_for,
     invitations_for,
     listed_visible_proposals,
     proposal_access,
@@ -430,20 +432,6 @@ class InvitationOut(Schema):
     invited_at: datetime | None
 
 
-def _invitation(member: ProposalMember) -> dict[str, Any]:
-    proposal = member.proposal
-    return {
-        "id": member.pk,
-        "proposal_id": proposal.pk,
-        "title": proposal.title,
-        "applicant": proposal.applicant.display_name,
-        "call": proposal.call.title,
-        "role": member.role,
-        "status": member.status,
-        "invited_at": member.invited_at,
-    }
-
-
 def _owner_access(request: HttpRequest, pk: int) -> ProposalAccess:
     access = proposal_access(request.user, pk, request=request)
     if access.mode != OWNER:
@@ -533,11 +521,11 @@ def remove_member(request: HttpRequest, pk: int, member_id: int) -> Any:
     "your verified e-mail addresses.",
 )
 def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_invitation(m) for m in invitations_for(request.user)]
+    return [invitation_dict(m) for m in invitations_for(request.user)]
 
 
 def _my_invitation(request: HttpRequest, member_id: int) -> ProposalMember:
-    member = invitations_for(request.user).filter(pk=member_id).first()
+    member = invitation_for(request.user, member_id)
     if member is None:
         raise Http404
     return member
@@ -553,7 +541,7 @@ def accept(request: HttpRequest, member_id: int) -> Any:
         _my_invitation(request, member_id),
         actor=request.user,  # type: ignore[arg-type]
     )
-    return _invitation(member)
+    return invitation_dict(member)
 
 
 @router.post(
@@ -566,4 +554,4 @@ def decline(request: HttpRequest, member_id: int) -> Any:
         _my_invitation(request, member_id),
         actor=request.user,  # type: ignore[arg-type]
     )
-    return _invitation(member)
+    return invitation_dict(member)

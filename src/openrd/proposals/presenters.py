@@ -41,6 +41,23 @@ def version_dict(version: ProposalVersion, *, with_diff: bool) -> dict[str, Any]
     return out
 
 
+def invitation_dict(member: ProposalMember) -> dict[str, Any]:
+    """An invitation as its invitee reads it, on the page and in the API."""
+    proposal = member.proposal
+    return {
+        "id": member.pk,
+        "proposal_id": proposal.pk,
+        "title": proposal.title,
+        "applicant": proposal.applicant.display_name,
+        "call": proposal.call.title,
+        "role": member.role,
+        "role_label": member.get_role_display(),
+        "status": member.status,
+        "status_label": member.get_status_display(),
+        "invited_at": member.invited_at,
+    }
+
+
 def member_dict(member: ProposalMember, *, contact: bool) -> dict[str, Any]:
     """One co-investigator or invitation. ``contact`` (the applicant only): the
     e-mail and e-Rad number the invitation was sent with; others read the

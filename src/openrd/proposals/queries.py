@@ -323,20 +323,29 @@ def proposal_members(proposal: Proposal) -> QuerySet[ProposalMember]:
     return proposal.members.select_related("person").prefetch_related("shares").order_by("id")
 
 
+def verified_addresses(user: Any) -> QuerySet[Any]:
+    """The user's verified e-mail addresses, lower-cased (``address``), as a subquery."""
+    from allauth.account.models import EmailAddress
+
+    return (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+
+
+def invitation_for(user: Any, member_id: int) -> ProposalMember | None:
+    """One of the invitations awaiting ``user``'s answer, or None."""
+    return invitations_for(user).filter(pk=member_id).first()
+
+
 def invitations_for(user: Any) -> QuerySet[ProposalMember]:
     """The invitations awaiting an answer from ``user``: those naming the user's
     e-Rad number, and those naming no number but one of the user's verified
     e-mail addresses. One query."""
     if not is_active_user(user):
         return ProposalMember.objects.none()
-    from allauth.account.models import EmailAddress
-
-    addresses = (
-        EmailAddress.objects.filter(user=user, verified=True)
-        .annotate(address=Lower("email"))
-        .values("address")
-    )
-    named = Q(invited_erad_number="", invited_email__in=addresses)
+    named = Q(invited_erad_number="", invited_email__in=verified_addresses(user))
     if user.erad_researcher_number:
         named |= Q(invited_erad_number=user.erad_researcher_number)
     return (

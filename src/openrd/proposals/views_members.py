@@ -18,11 +18,12 @@ from openrd.proposals import services
 from openrd.proposals.forms import InviteForm, MemberForm
 from openrd.proposals.models import ProposalMember
 from openrd.proposals.permissions import applicant_access, is_applicant
-from openrd.proposals.presenters import budget_years, member_dict
+from openrd.proposals.presenters import budget_years, invitation_dict, member_dict
 from openrd.proposals.queries import (
     OWNER,
     ProposalAccess,
     invitation_by_token,
+    invitation_for,
     invitations_for,
     proposal_access,
     proposal_members,
@@ -156,21 +157,6 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def invitation_dict(member: ProposalMember) -> dict[str, Any]:
-    proposal = member.proposal
-    return {
-        "id": member.pk,
-        "title": proposal.title,
-        "applicant": proposal.applicant.display_name,
-        "call": proposal.call.title,
-        "role": member.role,
-        "role_label": member.get_role_display(),
-        "status": member.status,
-        "status_label": member.get_status_display(),
-        "invited_at": member.invited_at,
-    }
-
-
 def _answer(
     request: HttpRequest, member: ProposalMember, template: str, context: dict[str, Any]
 ) -> HttpResponse:
@@ -205,7 +191,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def invitation_answer(request: HttpRequest, member_id: int) -> HttpResponse:
     """An answer from the list of the user's invitations (no token: matched users only)."""
-    member = invitations_for(request.user).filter(pk=member_id).first()
+    member = invitation_for(request.user, member_id)
     if member is None:
         raise Http404
     context = {"invitations": [invitation_dict(m) for m in invitations_for(request.user)]}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
 from openrd.core.lifecycle import enter_state
+from openrd.core.money import YenError, validate_yen
 from openrd.core.refusals import Refused
 from openrd.programs.models import Call
 from openrd.proposals.models import Endorsement, Proposal, ProposalVersion
@@ -39,6 +40,27 @@ def lock(proposal: Proposal) -> Proposal:
         .select_related("call__program", "institution", "applicant")
         .get(pk=proposal.pk)
     )
+
+
+def clean_amounts_by_year(
+    lines: list[tuple[int, object]], errors: dict[str, list[str]], *, key: str
+) -> tuple[dict[int, int], set[int]]:
+    """(fiscal year, amount) rows, each amount checked as yen and each year once:
+    the clean amounts by year, and the years whose amount was refused. Errors go
+    under ``{key}.{row}.fiscal_year`` / ``{key}.{row}.amount_yen`` (a budget, the
+    shares of a co-investigator)."""
+    cleaned: dict[int, int] = {}
+    refused: set[int] = set()
+    for i, (year, amount) in enumerate(lines):
+        if year in cleaned or year in refused:
+            errors[f"{key}.{i}.fiscal_year"] = [_("This fiscal year is entered twice.")]
+            continue
+        try:
+            cleaned[year] = validate_yen(amount)
+        except YenError as exc:
+            errors[f"{key}.{i}.amount_yen"] = [exc.message]
+            refused.add(year)
+    return cleaned, refused
 
 
 def refresh_latest_versions(*proposal_ids: int) -> None:

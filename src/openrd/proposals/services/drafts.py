@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import Organisation, User
 from openrd.core import audit
 from openrd.core.files import store_pdf
-from openrd.core.money import YenError, validate_yen
 from openrd.core.refusals import Refused
 from openrd.programs.models import Call
 from openrd.proposals.models import (
@@ -27,6 +26,7 @@ from openrd.proposals.models import (
 from openrd.proposals.services.common import (
     TEXT_FIELDS,
     call_window,
+    clean_amounts_by_year,
     lock,
     refuse_unless_editable,
 )
@@ -103,17 +103,7 @@ def _clean_budget(
 ) -> list[tuple[int, int]]:
     """The budget to store. With ``partial``, a year whose amount is refused keeps
     its stored amount instead of being dropped, so a typo never erases a figure."""
-    cleaned: dict[int, int] = {}
-    refused_years: set[int] = set()
-    for i, (year, amount) in enumerate(lines):
-        if year in cleaned or year in refused_years:
-            errors[f"budget.{i}.fiscal_year"] = [_("This fiscal year is entered twice.")]
-            continue
-        try:
-            cleaned[year] = validate_yen(amount)
-        except YenError as exc:
-            errors[f"budget.{i}.amount_yen"] = [exc.message]
-            refused_years.add(year)
+    cleaned, refused_years = clean_amounts_by_year(lines, errors, key="budget")
     if partial:
         for year in refused_years:
             if year in stored:

@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import User
 from openrd.core import audit
 from openrd.core.identifiers import IdentifierError, normalize_erad_researcher_number
-from openrd.core.money import YenError, validate_yen
 from openrd.notifications.services import notify, send_to_address
 from openrd.proposals.models import (
     LIVE_MEMBER_STATES,
@@ -42,9 +41,13 @@ from openrd.proposals.models import (
     Proposal,
     ProposalMember,
 )
-from openrd.proposals.queries import token_digest
+from openrd.proposals.queries import token_digest, verified_addresses
 from openrd.proposals.rules import MemberFacts, share_errors
-from openrd.proposals.services.common import lock, refuse_unless_editable
+from openrd.proposals.services.common import (
+    clean_amounts_by_year,
+    lock,
+    refuse_unless_editable,
+)
 
 # Enough for the largest consortium proposals; more are refused, so the
 # researcher directory cannot be probed in bulk through one proposal either.
@@ -61,18 +64,8 @@ class Invited:
     token: str
 
 
-def _verified_emails(user: User) -> QuerySet[Any]:
-    from allauth.account.models import EmailAddress
-
-    return (
-        EmailAddress.objects.filter(user=user, verified=True)
-        .annotate(address=Lower("email"))
-        .values("address")
-    )
-
-
 def _own_addresses(user: User) -> set[str]:
-    addresses = {a["address"] for a in _verified_emails(user)}
+    addresses = {a["address"] for a in verified_addresses(user)}
     return addresses | ({user.email.lower()} if user.email else set())
 
 
@@ -302,26 +295,12 @@ def set_member(
         errors["role"] = [_("Choose a role from the list.")]
     new_role = role if role is not None and not errors else fresh.role
     stored = list(fresh.shares.values_list("fiscal_year", "amount_yen"))
-    cleaned: list[tuple[int, int]] = []
     if shares is not None:
-        seen: set[int] = set()
-        for i, (year, amount) in enumerate(shares):
-            if year in seen:
-                errors[f"shares.{i}.fiscal_year"] = [_("This fiscal year is entered twice.")]
-                continue
-            seen.add(year)
-            try:
-                value = validate_yen(amount)
-            except YenError as exc:
-                errors[f"shares.{i}.amount_yen"] = [exc.message]
-                continue
-            if value:
-                cleaned.append((year, value))
-    new_shares = sorted(cleaned) if shares is not None else stored
-    if new_role == MemberRole.COLLABORATOR:
-        if shares is not None and new_shares:
-            errors["shares"] = [_("A collaborator holds no budget share.")]
-        new_shares = []
+        amounts, _refused = clean_amounts_by_year(shares, errors, key="shares")
+        new_shares = sorted((y, a) for y, a in amounts.items() if a)
+    else:
+        # A role change alone: a collaborator's shares go, a co-investigator's stay.
+        new_shares = [] if new_role == MemberRole.COLLABORATOR else stored
     if errors:
         raise ValidationError(errors)
     budget = dict(locked.budget_lines.values_list("fiscal_year", "amount_yen"))

@@ -53,6 +53,8 @@ LIST_INDEXES = {
         "proposal_list_applicant",
         "proposal_list_institution",
         "proposal_list_call_updated",
+        "proposal_list_inst_submitted",
+        "proposal_list_agency",
     ],
     "proposals_proposalversion": ["proposalversion_list_latest"],
 }
@@ -70,6 +72,17 @@ def main() -> int:
         "--quick", action="store_true", help="2,000 proposals, 200 calls, 3 requests"
     )
     parser.add_argument("--database-url", default="", help="a PostgreSQL server (besides SQLite)")
+    parser.add_argument(
+        "--only", default="", help="measure only the lists whose label contains this text"
+    )
+    parser.add_argument(
+        "--no-sqlite", action="store_true", help="with --database-url, PostgreSQL alone"
+    )
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="leave the PostgreSQL database in place (its name is printed), to EXPLAIN",
+    )
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -82,7 +95,9 @@ def main() -> int:
     print(f"  data       {args.proposals:,} proposals, {args.calls:,} calls, "
           f"{args.audit:,} audit entries; {args.repeat} requests per URL")  # fmt: skip
     results: list[dict[str, Any]] = []
-    backends = ["sqlite"] + (["postgresql"] if args.database_url else [])
+    backends = ([] if args.no_sqlite and args.database_url else ["sqlite"]) + (
+        ["postgresql"] if args.database_url else []
+    )
     for backend in backends:
         print(f"\n== {backend} ==", flush=True)
         results.append(run_child(args, backend))
@@ -95,7 +110,10 @@ def run_child(args: argparse.Namespace, backend: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="openrd-bench-lists-") as workdir:
         command = [sys.executable, __file__, "--child", backend, "--workdir", workdir,
                    "--proposals", str(args.proposals), "--calls", str(args.calls),
-                   "--audit", str(args.audit), "--repeat", str(args.repeat)]  # fmt: skip
+                   "--audit", str(args.audit), "--repeat", str(args.repeat),
+                   "--only", args.only]  # fmt: skip
+        if args.keep_database:
+            command.append("--keep-database")
         if backend == "postgresql":
             command += ["--database-url", args.database_url]
         # Streamed, so a long load shows its progress.
@@ -197,7 +215,7 @@ def child(args: argparse.Namespace) -> int:
         readers = load(args)
         load_seconds = time.perf_counter() - started
         print(f"loaded in {load_seconds:.1f} s; measuring with the indexes…", flush=True)
-        urls = targets(readers)
+        urls = [t for t in targets(readers) if args.only in t[0]]
         after = measure(urls, args.repeat)
         drop_list_indexes(connection)
         print("…and without them", flush=True)
@@ -212,7 +230,9 @@ def child(args: argparse.Namespace) -> int:
               "rows": rows})  # fmt: skip
     finally:
         connection.close()
-        if drop_database:
+        if drop_database and args.keep_database:
+            print(f"kept: {os.environ['DATABASE_URL']}", flush=True)
+        elif drop_database:
             drop_database()
     return 0
 
@@ -308,8 +328,9 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
             # largest institution would hold drafts only, and its officer see none).
             applicant = owner if i < 30 else people[3 + i % (len(people) - 3)]
             created = now - timedelta(minutes=i * 7)
+            call = calls[i % len(calls)]
             proposals.append(Proposal(
-                call=calls[i % len(calls)], applicant=applicant,
+                call=call, agency_id=call.agency_id, applicant=applicant,
                 institution=institutions[i % (len(institutions) - 1)], status=statuses[i % 20],
                 title_ja=f"{words[i % 8]}の研究 {i}", title_en=f"Study {i}",
                 created_at=created, updated_at=created + timedelta(minutes=rng.randrange(600)),

@@ -65,10 +65,13 @@ def paged(
     order: Sequence[str],
     sort: str,
     query: PageQuery,
+    *,
+    deferred: bool = False,
 ) -> list[Any]:
-    """One page of ``rows`` in ``order``; sets the next page's headers on ``response``."""
+    """One page of ``rows`` in ``order``; sets the next page's headers on ``response``.
+    ``deferred``: see ``keyset_page``."""
     try:
-        items, cursor = keyset_page(rows, order, sort, query.cursor, query.limit)
+        items, cursor = keyset_page(rows, order, sort, query.cursor, query.limit, deferred=deferred)
     except BadCursor:
         raise ValidationError(
             {"cursor": _("This cursor does not belong to this list and order: start without one.")}

@@ -331,14 +331,28 @@ def _value(obj: Any, path: str) -> Any:
 
 
 def keyset_page(
-    rows: QuerySet[Any], order: Sequence[str], sort: str, cursor: str | None, limit: int
+    rows: QuerySet[Any],
+    order: Sequence[str],
+    sort: str,
+    cursor: str | None,
+    limit: int,
+    *,
+    deferred: bool = False,
 ) -> tuple[list[Any], str | None]:
     """Up to ``limit`` rows after ``cursor``, and the cursor of the next page
-    (None on the last page). One query: a row more than asked tells if there is more."""
+    (None on the last page). One query: a row more than asked tells if there is more.
+
+    ``deferred``: as for ``paginate``, the page's keys first, then its rows by
+    key (one more query), so the joins of the rows are made for the page alone."""
     ordered = rows.order_by(*order)
     if cursor:
         ordered = ordered.filter(after_q(order, decode_cursor(cursor, sort, len(order))))
-    items = list(ordered[: limit + 1])
+    if deferred:
+        keys = list(ordered.values_list("pk", flat=True)[: limit + 1])
+        found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
+        items = [found[k] for k in keys if k in found]
+    else:
+        items = list(ordered[: limit + 1])
     if len(items) <= limit:
         return items, None
     items = items[:limit]

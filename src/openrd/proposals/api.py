@@ -231,7 +231,9 @@ def list_proposals(
 ) -> list[dict[str, Any]]:
     rows = listed_visible_proposals(request.user, q=query.words, status=query.status or "")
     order = order_fields(PROPOSAL_API_LISTING, query.sort)
-    page = paged(request, response, rows, order, query.sort, query)
+    # Deferred: the joins of a summary for the page's rows alone, not for every
+    # match of a search the order goes through.
+    page = paged(request, response, rows, order, query.sort, query, deferred=True)
     return [proposal_summary(access) for access in accesses_for(request.user, page)]
 
 

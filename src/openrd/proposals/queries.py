@@ -23,13 +23,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, Lower
-from django.db.models.lookups import IsNull
+from django.db.models.functions import Lower
 
 from openrd.accounts.models import Role
 from openrd.accounts.queries import is_active_user, role_organisation_ids
@@ -63,29 +60,23 @@ def _owners(user: Any) -> Q:
     return Q(pk__in=own.union(member))
 
 
-# The institution and the agency are told apart by the version pointers the
-# services keep on each proposal (Proposal.latest_version…): a column of the
-# row itself, not a probe of its versions. Tested as an expression, not as
-# "latest_version__isnull", which would make the lists' join to the version an
-# inner one: left, the database drops it where nothing of the version is read
-# (the counts, the orders by deadline).
-
-
-def _has(pointer: str) -> Q:
-    return Q(IsNull(F(pointer), False))
+# The institution and the agency are told apart by the columns the services
+# copy onto each proposal from its versions (Proposal.latest_submitted_at,
+# endorsed_submitted_at…): a column of the row itself, not a probe of its
+# versions, and with the institution or the agency the key of one index.
 
 
 def _institution(user: Any) -> Q:
     return (
         Q(institution_id__in=role_organisation_ids(user, Role.INSTITUTION_OFFICER))
         & ~Q(status=ProposalStatus.DRAFT)
-        & _has("latest_version_id")
+        & Q(latest_submitted_at__isnull=False)
     )
 
 
 def _agency(user: Any) -> Q:
-    return Q(call__agency_id__in=role_organisation_ids(user, Role.AGENCY_STAFF)) & _has(
-        "latest_endorsed_version_id"
+    return Q(agency_id__in=role_organisation_ids(user, Role.AGENCY_STAFF)) & Q(
+        endorsed_submitted_at__isnull=False
     )
 
 
@@ -130,14 +121,20 @@ def agency_proposals(user: Any) -> QuerySet[Proposal]:
     return _visible_as(user, AGENCY)
 
 
+def _any_of(*conditions: Q) -> Q:
+    """Rows meeting any of ``conditions``, as "pk IN (a UNION b …)": each part is
+    read from its own index, where an OR of the conditions would make the
+    database read every proposal (PostgreSQL cannot combine a semi-join with
+    an index range)."""
+    parts = [Proposal.objects.filter(c).order_by().values("pk") for c in conditions]
+    return Q(pk__in=parts[0].union(*parts[1:]))
+
+
 def visible_proposals(user: Any) -> QuerySet[Proposal]:
     """Every proposal the user may see, in any audience."""
     if not is_active_user(user):
         return Proposal.objects.none()
-    condition = Q()
-    for audience in AUDIENCES:
-        condition |= audience.condition(user)
-    return _base().filter(condition)
+    return _base().filter(_any_of(*(audience.condition(user) for audience in AUDIENCES)))
 
 
 def view_mode(user: Any, proposal: Proposal) -> str | None:
@@ -225,22 +222,16 @@ def _shown_fields(mode: str, lang: str) -> dict[str, Any]:
             "shown_created_at": F("created_at"),
         }
     else:
-        # One join to the latest version the audience may read.
-        latest = "latest_endorsed_version" if mode == AGENCY else "latest_version"
-
-        def text(key: str) -> Any:
-            return Coalesce(
-                KeyTextTransform(key, f"{latest}__content"), Value(""), output_field=CharField()
-            )
-
+        # The copies of the latest version the audience may read.
+        prefix = "endorsed" if mode == AGENCY else "latest"
         fields = {
-            "shown_title_ja": text("title_ja"),
-            "shown_title_en": text("title_en"),
-            "shown_updated_at": F(f"{latest}__submitted_at"),
+            "shown_title_ja": F(f"{prefix}_title_ja"),
+            "shown_title_en": F(f"{prefix}_title_en"),
+            "shown_updated_at": F(f"{prefix}_submitted_at"),
             # The agency's first version is its latest: an endorsed proposal can
             # only be withdrawn, so a proposal has at most one endorsed version.
             "shown_created_at": F(
-                "latest_endorsed_version__submitted_at" if mode == AGENCY else "first_submitted_at"
+                "endorsed_submitted_at" if mode == AGENCY else "first_submitted_at"
             ),
         }
     # The title in the page's language, falling back to the other one.
@@ -271,34 +262,24 @@ def listed_proposals(
     return rows
 
 
-_ENDORSED = "latest_endorsed_version__content"
-
-
 def listed_visible_proposals(user: Any, *, q: str = "", status: str = "") -> QuerySet[Proposal]:
-    """Every proposal the user may see, for the API's pages. A search reads what
-    each audience may read: the owners the working copy, the institution every
-    submitted version, the agency the endorsed ones."""
+    """Every proposal the user may see, for the API's pages. A search reads the
+    titles each audience may read, as the lists do: the owners the working copy,
+    the institution the latest submitted version, the agency the endorsed one."""
     if not is_active_user(user):
         return Proposal.objects.none()
-    rows = visible_proposals(user)
-    if status:
-        rows = rows.filter(status=status)
-    if q:
-        # The institution's words are in any of its proposals' versions (one
-        # semi-join, not a probe per row); the agency's in the one endorsed version.
-        versions = ProposalVersion.objects.filter(
-            search_q(q, ("content__title_ja", "content__title_en")),
-            proposal__institution_id__in=role_organisation_ids(user, Role.INSTITUTION_OFFICER),
-        )
-        endorsed = search_q(q, (f"{_ENDORSED}__title_ja", f"{_ENDORSED}__title_en"))
-        read_by_others = (_institution(user) & Q(pk__in=versions.values("proposal_id"))) | (
-            _agency(user) & endorsed
-        )
+    if not q:
+        rows = visible_proposals(user)
+    else:
         owned = _owners(user)
-        rows = rows.filter(
-            (owned & search_q(q, ("title_ja", "title_en"))) | (~owned & read_by_others)
+        rows = _base().filter(
+            _any_of(
+                owned & search_q(q, ("title_ja", "title_en")),
+                ~owned & _institution(user) & search_q(q, ("latest_title_ja", "latest_title_en")),
+                ~owned & _agency(user) & search_q(q, ("endorsed_title_ja", "endorsed_title_en")),
+            )
         )
-    return rows
+    return rows.filter(status=status) if status else rows
 
 
 def accesses_for(user: Any, proposals: list[Proposal]) -> list[ProposalAccess]:

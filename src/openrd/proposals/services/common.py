@@ -8,7 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
@@ -65,16 +67,28 @@ def clean_amounts_by_year(
 
 def refresh_latest_versions(*proposal_ids: int) -> None:
     """Set each proposal's version pointers (latest submitted, latest endorsed,
-    first submitted) from its versions, in one UPDATE whatever the number of
-    proposals. Every writer of versions calls it in the same transaction: the
-    services here, and a bulk load after ``bulk_create``. Only the pointers are
-    written, so the proposal's ``updated_at`` and revision stay as they were."""
+    first submitted) from its versions, with the submission time and titles of
+    the two the lists show, in one UPDATE whatever the number of proposals.
+    Every writer of versions calls it in the same transaction: the services
+    here, and a bulk load after ``bulk_create``. Only these columns are written,
+    so the proposal's ``updated_at`` and revision stay as they were."""
     versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+    latest = versions.order_by("-number")
+    endorsed = latest.filter(endorsement=Endorsement.ENDORSED)
+
+    def title(of: QuerySet[ProposalVersion], key: str) -> Coalesce:
+        text = of.annotate(text=KeyTextTransform(key, "content")).values("text")[:1]
+        return Coalesce(Subquery(text), Value(""), output_field=CharField())
+
     Proposal.objects.filter(pk__in=proposal_ids).update(
-        latest_version=Subquery(versions.order_by("-number").values("pk")[:1]),
-        latest_endorsed_version=Subquery(
-            versions.filter(endorsement=Endorsement.ENDORSED).order_by("-number").values("pk")[:1]
-        ),
+        latest_version=Subquery(latest.values("pk")[:1]),
+        latest_submitted_at=Subquery(latest.values("submitted_at")[:1]),
+        latest_title_ja=title(latest, "title_ja"),
+        latest_title_en=title(latest, "title_en"),
+        latest_endorsed_version=Subquery(endorsed.values("pk")[:1]),
+        endorsed_submitted_at=Subquery(endorsed.values("submitted_at")[:1]),
+        endorsed_title_ja=title(endorsed, "title_ja"),
+        endorsed_title_en=title(endorsed, "title_en"),
         first_submitted_at=Subquery(versions.order_by("number").values("submitted_at")[:1]),
     )
 

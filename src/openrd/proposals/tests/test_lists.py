@@ -28,7 +28,8 @@ def bulk_proposals(
     with ``versions`` each gets an endorsed version titled "<prefix>版NNN"."""
     now = timezone.now()
     made = Proposal.objects.bulk_create(
-        Proposal(call=world.call, applicant=world.applicant, institution=world.startup,
+        Proposal(call=world.call, agency=world.call.agency, applicant=world.applicant,
+                 institution=world.startup,
                  status=status, title_ja=f"{prefix}{i:03}", title_en=f"Proposal {prefix} {i:03}")
         for i in range(n)
     )  # fmt: skip

@@ -1,0 +1,49 @@
+"""Keyset pages on a real table: a deferred page (keys first, then rows by key)
+walks the same rows in the same order, with the same cursors, as a plain one."""
+
+from __future__ import annotations
+
+import pytest
+
+from openrd.accounts.models import Organisation
+from openrd.accounts.tests.factories import OrganisationFactory
+from openrd.core.listing import keyset_page
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(*, deferred: bool, order: tuple[str, ...]) -> list[tuple[list[str], str | None]]:
+    rows = Organisation.objects.select_related("parent").filter(code__startswith="ks-")
+    pages, cursor = [], None
+    while True:
+        items, cursor = keyset_page(rows, order, "name", cursor, 3, deferred=deferred)
+        pages.append(([o.code for o in items], cursor))
+        if cursor is None:
+            return pages
+
+
+@pytest.mark.parametrize("order", [("name_ja", "pk"), ("-name_ja", "-pk")])
+def test_a_deferred_walk_equals_a_plain_one(order):
+    parent = OrganisationFactory(code="ks-parent", name_ja="親")
+    for i, name in enumerate(["い", "あ", "う", "あ", "え", "お", "い"]):
+        OrganisationFactory(code=f"ks-{i}", name_ja=name, parent=parent)
+    plain = walk(deferred=False, order=order)
+    assert walk(deferred=True, order=order) == plain
+    assert [len(codes) for codes, _ in plain] == [3, 3, 2]
+    assert sorted(c for codes, _ in plain for c in codes) == sorted(
+        Organisation.objects.filter(code__startswith="ks-").values_list("code", flat=True)
+    )
+
+
+def test_a_deferred_page_reads_keys_then_rows(django_assert_num_queries):
+    for i in range(5):
+        OrganisationFactory(code=f"ks-{i}", name_ja=f"名{i}")
+    rows = Organisation.objects.filter(code__startswith="ks-")
+    with django_assert_num_queries(2):
+        items, cursor = keyset_page(rows, ("name_ja", "pk"), "name", None, 3, deferred=True)
+    assert [o.name_ja for o in items] == ["名0", "名1", "名2"]
+    assert cursor
+    with django_assert_num_queries(1):  # past the last row: no second query
+        assert keyset_page(
+            rows.filter(code="none"), ("name_ja", "pk"), "name", None, 3, deferred=True
+        ) == ([], None)

@@ -69,9 +69,9 @@ INSTALLED_APPS = [
     # after the project's apps so their templates override allauth's.
     "allauth",
     "allauth.account",
-    "allauth.mfa",
-    "allauth.usersessions",
-    "allauth.socialaccount",
+    "openrd.core.third_party_apps.MFAConfig",
+    "openrd.core.third_party_apps.UserSessionsConfig",
+    "openrd.core.third_party_apps.SocialAccountConfig",
     "allauth.socialaccount.providers.orcid",
     "allauth.socialaccount.providers.saml",
 ]

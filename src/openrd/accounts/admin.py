@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from openrd.accounts import admin_third_party  # noqa: F401  (re-registers allauth's admins)
 from openrd.accounts.admin_permissions import permissions_field
 from openrd.accounts.models import Affiliation, ApiToken, Organisation, RoleAssignment, User
 from openrd.accounts.services import (

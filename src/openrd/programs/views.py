@@ -61,7 +61,6 @@ from openrd.programs.rules import (
     call_phase,
     check_call_editable,
     check_call_window,
-    describe_rules,
     program_rules,
 )
 from openrd.programs.rules.call_terms import choices_from_eligibility
@@ -214,7 +213,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "call": call,
         "phase": phase,
         "notices": notices,
-        "rules_in_words": describe_rules(effective_rules(call)),
+        "rules_in_words": rules_in_words(effective_rules(call)),
         "documents": list(call.documents.all()),
         "criteria": criteria,
         "criteria_total": sum(c.weight for c in criteria),
@@ -301,7 +300,7 @@ def _render_call_form(
         "text_fields": form.bound(("agency", *CALL_TEXT_FIELDS)),
         "term_fields": form.bound(CALL_TERM_FIELDS),
         "eligibility_fields": form.bound(form.eligibility_field_names()),
-        "program_rules_in_words": describe_rules(form.rules),
+        "program_rules_in_words": rules_in_words(form.rules),
     }
     return render(request, "programs/call_form.html", context, status=status)
 

@@ -14,7 +14,7 @@ from openrd.accounts.models import OrganisationKind
 from openrd.core.decisions import Decision, Reason
 from openrd.core.i18n import current_lang
 
-SEED_SOURCE = "「統合イノベーション戦略2023」について（内閣府, 2023-09-14）"
+SEED_SOURCE = "「統合イノベーション戦略2023」について（内閣府、令和5年9月14日）"
 
 RULE_KEYS = {
     "max_duration_years", "eligible_org_kinds", "sme_required", "max_years_since_founding",

@@ -36,7 +36,8 @@ def test_founded_15_years_and_one_day_before_the_call_opens_is_not_eligible():
     with translation.override("ja"):
         source = check_applicant(SBIR, STARTUP, on=date(2023, 10, 2)).reasons[0].source
     assert (
-        source == "「統合イノベーション戦略2023」について（内閣府, 2023-09-14）1160行目「15年以内」"
+        source
+        == "「統合イノベーション戦略2023」について（内閣府、令和5年9月14日）1160行目「15年以内」"
     )
 
 

@@ -38,12 +38,12 @@ def submitted_moment(moment: datetime, lang: str) -> str:
     """To the second, in Tokyo, with the era and the fiscal year:
     ja "令和8年12月1日 18:20:05（日本時間）・令和8年度（2026年度）"."""
     local = to_tokyo(moment)
-    day = format_wareki_date(local.date(), lang)
     clock = local.strftime("%H:%M:%S")
     fiscal = format_fiscal_year(fiscal_year_of(local.date()), lang)
     if lang == "en":
-        return f"{day} {clock} {local.tzname()}, {fiscal}"
-    return f"{day} {clock}（日本時間）・{fiscal}"
+        # The era is the fiscal year's ("FY2026 (Reiwa 8)"), as a date-time is written.
+        return f"{local.day} {local:%B} {local.year} {clock} {local.tzname()}, {fiscal}"
+    return f"{format_wareki_date(local.date(), lang)} {clock}（日本時間）・{fiscal}"
 
 
 def yen_digits(amount: int) -> str:

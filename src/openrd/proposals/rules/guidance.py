@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from openrd.core.deadlines import TimeLeft, time_left
 from openrd.core.decisions import Decision
-from openrd.core.fiscal import to_tokyo
+from openrd.core.fiscal import format_tokyo_datetime
 from openrd.programs.models import CallPhase
 from openrd.programs.rules import call_phase
 from openrd.proposals.rules.submission import SubmissionFacts, check_content
@@ -140,12 +140,9 @@ def budget_standing(amounts: list[int], cap: int, lang: str) -> BudgetStanding:
 
 
 def deadline_text(closes_at: datetime, lang: str) -> str:
-    """The closing moment in Japan time: "2026年12月4日 12:00"; seconds only when not zero."""
-    local = to_tokyo(closes_at)
-    clock = local.strftime("%H:%M:%S" if local.second else "%H:%M")
-    if lang == "en":
-        return f"{local.day} {local.strftime('%B')} {local.year} {clock} JST"
-    return f"{local.year}年{local.month}月{local.day}日 {clock}"
+    """The closing moment in Japan time, as every page writes a moment:
+    "令和8年12月4日 12:00（日本時間）"; seconds only when not zero."""
+    return format_tokyo_datetime(closes_at, lang)
 
 
 def _time_left(left: TimeLeft) -> str:
@@ -179,7 +176,7 @@ def deadline_countdown(
         )
     left = time_left(closes_at, now)
     return Countdown(
-        _("%(left)s left until the deadline (closes %(deadline)s)")
+        _("%(left)s left until the deadline, %(deadline)s.")
         % {"left": _time_left(left), "deadline": deadline},
         urgent=left.under_a_day,
         closed=False,

@@ -146,18 +146,18 @@ def countdown(now):
 
 def test_the_banner_counts_the_days_to_the_deadline_in_japan_time():
     banner = countdown(datetime(2026, 12, 1, 11, 0, tzinfo=TOKYO))
-    assert banner.text == "締切まであと3日（2026年12月4日 12:00 締切）"
+    assert banner.text == "締切まであと3日。締切は令和8年12月4日 12:00（日本時間）です。"
     assert (banner.urgent, banner.closed) == (False, False)
 
 
 def test_the_deadline_is_shown_in_japan_time_whatever_the_zone_of_the_clock():
     utc = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 11:00 in Tokyo
-    assert "2026年12月4日 12:00" in countdown(utc).text
+    assert "令和8年12月4日 12:00（日本時間）" in countdown(utc).text
 
 
 def test_the_last_day_is_urgent_and_counted_in_hours_then_minutes():
     hours = countdown(CLOSES - timedelta(hours=5, minutes=10))
-    assert hours.text == "締切まであと5時間（2026年12月4日 12:00 締切）"
+    assert hours.text == "締切まであと5時間。締切は令和8年12月4日 12:00（日本時間）です。"
     assert hours.urgent
     assert countdown(CLOSES - timedelta(hours=24, seconds=1)).urgent is False
     minutes = countdown(CLOSES - timedelta(minutes=30))
@@ -170,7 +170,7 @@ def test_the_deadline_second_is_still_open_and_the_next_one_says_it_plainly():
     after = countdown(CLOSES + timedelta(seconds=1))
     assert after.closed
     assert after.text == (
-        "この公募は2026年12月4日 12:00（日本時間）に締め切られました。"
+        "この公募は令和8年12月4日 12:00（日本時間）に締め切られました。"
         "提案の保存・提出はできません。"
     )
 

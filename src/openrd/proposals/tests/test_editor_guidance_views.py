@@ -72,7 +72,7 @@ def test_the_deadline_banner_counts_down_in_japan_time(client, editing, world):
     # Tokyo calendar days (core.deadlines): 3 or 4 by the time of day.
     days = time_left(closes, timezone.now()).days
     assert days in (3, 4)
-    assert f"締切まであと{days}日（{when} 締切）" in banner.group(1)
+    assert f"締切まであと{days}日。締切は{when}です。" in banner.group(1)
 
 
 def test_the_banner_turns_urgent_on_the_last_day(client, editing, world):

@@ -108,14 +108,31 @@ def seed_lines() -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-@pytest.fixture
-def loaded_programs(db: None) -> None:
-    """Reference organisations and every program preset, loaded as in production."""
+def _load_reference_data() -> None:
     from openrd.accounts.services import load_organisations
     from openrd.programs.services import load_presets
 
     load_organisations()
     load_presets()
+
+
+_reference_data: Any = None
+
+
+@pytest.fixture
+def loaded_programs(db: None) -> None:
+    """Reference organisations and every program preset, loaded as in production.
+
+    The first load in a test database runs the services; later tests that
+    start from the same state get the same rows replayed (~1 s saved each,
+    see openrd.core.testing.snapshot); any other state gets the real load.
+    """
+    global _reference_data
+    if _reference_data is None:
+        from openrd.core.testing.snapshot import LoadReplay
+
+        _reference_data = LoadReplay(_load_reference_data)
+    _reference_data()
 
 
 @pytest.fixture(scope="session")

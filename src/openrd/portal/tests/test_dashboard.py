@@ -1,7 +1,5 @@
 """The "My tasks" page, where sign-in lands, its count in the header and its API."""
 
-# ruff: noqa: F811  (the proposals' `world` fixture is imported, and named by each test)
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,7 +19,6 @@ from openrd.proposals import services
 from openrd.proposals.tests.conftest import (
     disclose_and_pledge,
     make_call,
-    world,  # noqa: F401  (the fixture)
 )
 from openrd.proposals.tests.test_services import draft
 

@@ -1,8 +1,6 @@
 """Each provider of "My tasks": tasks appear and disappear with the state of the
 work, only for the person they await, at a bounded number of queries."""
 
-# ruff: noqa: F811  (the proposals' `world` fixture is imported, and named by each test)
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,7 +22,6 @@ from openrd.proposals.tests.conftest import (
     PDF,
     disclose_and_pledge,
     make_call,
-    world,  # noqa: F401  (the fixture)
 )
 from openrd.proposals.tests.test_services import COMPLETE, draft
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +23,7 @@ from openrd.core.i18n import localized
 from openrd.core.my_tasks import Section, Task, Urgency, register, urgency_of
 from openrd.programs.models import CallPhase
 from openrd.programs.rules import call_phase
-from openrd.proposals.models import Endorsement, Proposal, ProposalStatus, ProposalVersion
+from openrd.proposals.models import Proposal, ProposalStatus, ProposalVersion
 from openrd.proposals.queries import institution_proposals, invitations_for, owned_proposals
 from openrd.proposals.rules import PROPOSAL_TRANSITIONS, may_move
 
@@ -82,26 +81,17 @@ def endorsement_tasks(user: Any, now: datetime) -> list[Task]:
     """Submitted versions awaiting the endorsement of an institution ``user`` is officer of."""
     if Role.INSTITUTION_OFFICER.value not in user.role_codes():
         return []  # no query for everyone else
-    pending = _latest_version().filter(endorsement=Endorsement.PENDING)
+    # A proposal awaiting endorsement has its latest version pending: the
+    # institution reads that version's title and time, copied onto the row.
     rows = (
         institution_proposals(user)
         .filter(status__in=_AWAITING_ENDORSEMENT)
-        .annotate(
-            # The institution reads the submitted version, never the working copy.
-            version_title_ja=Subquery(
-                pending.annotate(t=KeyTextTransform("title_ja", "content")).values("t")[:1]
-            ),
-            version_title_en=Subquery(
-                pending.annotate(t=KeyTextTransform("title_en", "content")).values("t")[:1]
-            ),
-            version_submitted_at=Subquery(pending.values("submitted_at")[:1]),
-        )
-        .order_by("version_submitted_at", "pk")
+        .order_by("latest_submitted_at", "pk")
     )
     return [
         Task(
             kind=ENDORSEMENT,
-            title=localized(p.version_title_ja or "", p.version_title_en or "")
+            title=localized(p.latest_title_ja, p.latest_title_en)
             or _("Proposal #%(n)s") % {"n": p.pk},
             detail=_("%(applicant)s, for the call %(call)s")
             % {"applicant": p.applicant.display_name, "call": p.call.title},

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,7 +105,7 @@ class Proposal(models.Model):
     # The call's funding agency, which reads the endorsed proposals: a column of
     # the proposal so the agency's list is one index range. A call's agency can
     # change only while the call is a draft, before any proposal exists, so the
-    # copy set when the proposal is created stays true.
+    # copy set by services.create_proposal (and by bulk loaders) stays true.
     agency = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("funding agency"),
@@ -146,12 +144,6 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The agency is the call's (see the field); bulk loaders set it themselves.
-        if self.agency_id is None and self.call_id is not None:
-            self.agency_id = self.call.agency_id
-        super().save(*args, **kwargs)
 
     @property
     def title(self) -> str:

@@ -172,7 +172,11 @@ def create_proposal(
     if errors:
         raise ValidationError(errors)
     proposal = Proposal.objects.create(
-        call=call, applicant=actor, institution=institution, **cleaned.fields
+        call=call,
+        agency_id=call.agency_id,  # the lists' copy of the call's agency (ADR 0023)
+        applicant=actor,
+        institution=institution,
+        **cleaned.fields,
     )
     _write_parts(proposal, cleaned)
     audit.record(

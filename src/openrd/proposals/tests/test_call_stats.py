@@ -30,7 +30,11 @@ pytestmark = pytest.mark.django_db
 
 def _proposal(world, status, budget=(), endorsed=False):
     p = Proposal.objects.create(
-        call=world.call, applicant=world.applicant, institution=world.startup, status=status
+        call=world.call,
+        agency=world.call.agency,
+        applicant=world.applicant,
+        institution=world.startup,
+        status=status,
     )
     for year, amount in budget:
         ProposalBudget.objects.create(proposal=p, fiscal_year=year, amount_yen=amount)

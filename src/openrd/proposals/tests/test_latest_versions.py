@@ -151,6 +151,7 @@ def test_the_lists_read_the_proposals_table_alone(world):
 def test_a_bulk_load_sets_the_pointers_with_one_refresh(world, django_assert_num_queries):
     p = Proposal.objects.create(
         call=world.call,
+        agency=world.call.agency,
         applicant=world.applicant,
         institution=world.startup,
         status=ProposalStatus.ENDORSED,

@@ -78,7 +78,11 @@ def test_a_row_shows_title_applicant_institution_call_dates_and_a_status_badge(c
 
 def test_an_english_page_falls_back_to_the_japanese_title(client, world):
     Proposal.objects.create(
-        call=world.call, applicant=world.applicant, institution=world.startup, title_ja="和文のみ"
+        call=world.call,
+        agency=world.call.agency,
+        applicant=world.applicant,
+        institution=world.startup,
+        title_ja="和文のみ",
     )
     client.force_login(world.applicant)
     assert ">和文のみ</a>" in client.get("/en/proposals/").content.decode()

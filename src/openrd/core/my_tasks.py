@@ -7,6 +7,9 @@ the API all read :func:`tasks_for`, so they cannot disagree.
 
 A provider must be cheap (a bounded number of queries, whatever the number of
 rows: the header asks on every page) and return only what the person may see.
+A provider whose tasks are about nothing another section could stand in for
+(no ``about``) may also give a *counter* — ``(user, now) -> int``, one COUNT —
+so that the header's number does not build a task per row on every page.
 
 The countdown wording is a pure function of the deadline and the moment, in
 Tokyo calendar days like the deadline reminders, and in hours once less than a
@@ -62,6 +65,7 @@ class Task:
 
 
 type Provider = Callable[[Any, datetime], list[Task]]
+type Counter = Callable[[Any, datetime], int]
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,28 @@ class Section:
 
 
 _providers: dict[str, Provider] = {}
+_counters: dict[str, Counter] = {}
 _sections: dict[str, Section] = {}
 
 
-def register(name: str, provider: Provider, *, sections: Iterable[Section] = ()) -> None:
-    """Add (or, under the same name, replace) a provider and the sections of its tasks."""
+def register(
+    name: str,
+    provider: Provider,
+    *,
+    sections: Iterable[Section] = (),
+    counter: Counter | None = None,
+) -> None:
+    """Add (or, under the same name, replace) a provider and the sections of its tasks.
+
+    ``counter``, when given, must equal ``total(provider(user, now))`` for every
+    person and moment, and the provider's tasks must carry no ``about``: the count
+    is then taken without the tasks being built.
+    """
     _providers[name] = provider
+    if counter is None:
+        _counters.pop(name, None)
+    else:
+        _counters[name] = counter
     for section in sections:
         _sections[section.kind] = section
 
@@ -135,7 +155,19 @@ def total(tasks: Iterable[Task]) -> int:
 
 
 def count_for(user: Any, now: datetime | None = None) -> int:
-    return total(tasks_for(user, now))
+    """``total(tasks_for(user, now))``, asking the providers that have a counter for
+    their number alone (their tasks take no part in :func:`_one_per_subject`)."""
+    if not _is_active(user):
+        return 0
+    moment = now or timezone.now()
+    counted = sum(counter(user, moment) for counter in _counters.values())
+    built = [
+        task
+        for name, provider in _providers.items()
+        if name not in _counters
+        for task in provider(user, moment)
+    ]
+    return counted + total(_one_per_subject(built))
 
 
 # ---------------------------------------------------------------- countdown (pure)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,17 +77,20 @@ def applicant_tasks(user: Any, now: datetime) -> list[Task]:
     return tasks
 
 
+def _awaiting_endorsement(user: Any) -> QuerySet[Proposal] | None:
+    if Role.INSTITUTION_OFFICER.value not in user.role_codes():
+        return None  # no query for everyone else
+    return institution_proposals(user).filter(status__in=_AWAITING_ENDORSEMENT)
+
+
 def endorsement_tasks(user: Any, now: datetime) -> list[Task]:
     """Submitted versions awaiting the endorsement of an institution ``user`` is officer of."""
-    if Role.INSTITUTION_OFFICER.value not in user.role_codes():
-        return []  # no query for everyone else
+    awaiting = _awaiting_endorsement(user)
+    if awaiting is None:
+        return []
     # A proposal awaiting endorsement has its latest version pending: the
     # institution reads that version's title and time, copied onto the row.
-    rows = (
-        institution_proposals(user)
-        .filter(status__in=_AWAITING_ENDORSEMENT)
-        .order_by("latest_submitted_at", "pk")
-    )
+    rows = awaiting.order_by("latest_submitted_at", "pk")
     return [
         Task(
             kind=ENDORSEMENT,
@@ -99,6 +102,13 @@ def endorsement_tasks(user: Any, now: datetime) -> list[Task]:
         )
         for p in rows
     ]
+
+
+def endorsement_count(user: Any, now: datetime) -> int:
+    """How many :func:`endorsement_tasks` there are, in one COUNT: the header asks on
+    every page, and the officer of a large institution has hundreds."""
+    awaiting = _awaiting_endorsement(user)
+    return 0 if awaiting is None else awaiting.count()
 
 
 def invitation_tasks(user: Any, now: datetime) -> list[Task]:
@@ -159,6 +169,7 @@ register(
 register(
     "proposals.endorsement",
     endorsement_tasks,
+    counter=endorsement_count,
     sections=[
         Section(
             kind=ENDORSEMENT,

@@ -69,6 +69,7 @@ def _task(title, due=None, urgency=Urgency.NORMAL, count=None):
 @pytest.fixture
 def registry(monkeypatch):
     monkeypatch.setattr(my_tasks, "_providers", {})
+    monkeypatch.setattr(my_tasks, "_counters", {})
     monkeypatch.setattr(my_tasks, "_sections", {})
     return my_tasks
 
@@ -113,6 +114,39 @@ def test_the_count_sums_tasks_standing_for_several_items(registry):
     assert total([_task("a"), _task("b", count=4), _task("c", count=0)]) == 5
     registry.register("a", lambda user, now: [_task("a"), _task("b", count=3)])
     assert registry.count_for(USER, NOW) == 4
+
+
+def test_the_header_count_asks_a_counter_instead_of_building_its_tasks(registry):
+    def provider(user, now):
+        raise AssertionError("the tasks were built for a count")
+
+    seen = []
+    registry.register("many", provider, counter=lambda user, now: seen.append(now) or 150)
+    registry.register("few", lambda user, now: [_task("a"), _task("b", count=2)])
+    assert registry.count_for(USER, NOW) == 153
+    assert seen == [NOW]
+
+
+def test_a_provider_registered_again_without_a_counter_is_counted_by_its_tasks(registry):
+    registry.register("a", lambda user, now: [], counter=lambda user, now: 7)
+    registry.register("a", lambda user, now: [_task("only")])
+    assert registry.count_for(USER, NOW) == 1
+
+
+def test_tasks_about_the_same_subject_count_once(registry):
+    about = "call:1"
+    registry.register(
+        "a",
+        lambda user, now: [Task(kind="first", title="draft", url="/", about=about)],
+        sections=[my_tasks.Section(kind="first", heading="First", order=1)],
+    )
+    registry.register(
+        "b",
+        lambda user, now: [Task(kind="second", title="open call", url="/", about=about)],
+        sections=[my_tasks.Section(kind="second", heading="Second", order=2)],
+    )
+    assert [t.title for t in registry.tasks_for(USER, NOW)] == ["draft"]
+    assert registry.count_for(USER, NOW) == 1
 
 
 def test_sections_are_ordered_and_empty_ones_shown_only_to_those_they_concern(registry):

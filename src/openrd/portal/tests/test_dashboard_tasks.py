@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from openrd.accounts.models import Role
 from openrd.accounts.services import assign_role, upsert_organisation
 from openrd.accounts.tests.factories import UserFactory
-from openrd.core.my_tasks import Urgency, tasks_for
+from openrd.core import my_tasks
+from openrd.core.my_tasks import Urgency, count_for, tasks_for, total
 from openrd.integrity.services import pledge, save_disclosure
 from openrd.programs.follow import follow_program
 from openrd.programs.models import Program
@@ -245,6 +246,33 @@ def test_the_tasks_cost_the_same_few_queries_however_many_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         tasks = tasks_for(fresh())
     assert len(tasks) >= 6
+
+
+@pytest.mark.parametrize("person", ["applicant", "officer"])
+def test_the_header_count_is_the_number_of_tasks_shown(world, person):
+    _busy(world, 3)
+    someone = getattr(world, person)
+    assert count_for(someone) == total(tasks_for(someone)) > 0
+
+
+def test_the_officers_header_count_takes_one_count_not_a_row_per_task(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _busy(world, 4)
+    officer = type(world.officer).objects.get(pk=world.officer.pk)
+    expected = total(tasks_for(officer))
+    assert len(kinds(officer, "proposals.endorsement")) >= 4
+
+    def built(user, now):
+        raise AssertionError("the endorsement tasks were built for the count")
+
+    with (
+        mock.patch.dict(my_tasks._providers, {"proposals.endorsement": built}),
+        CaptureQueriesContext(connection) as asked,
+    ):
+        assert count_for(officer) == expected
+    assert sum("COUNT(" in q["sql"].upper() for q in asked.captured_queries) == 1
 
 
 def test_someone_with_no_role_costs_one_query_per_provider(world, django_assert_num_queries):

@@ -50,7 +50,12 @@ def bootstrap() -> None:
         venv.create(TOOLS, with_pip=True)
         tools_py = TOOLS / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
         sh(tools_py, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
-    sh(UV, "sync", "--locked", "--quiet")
+    # Bytecode is written here, once, rather than left to the first import: where
+    # PYTHONDONTWRITEBYTECODE is set, every process (each test worker, each
+    # subprocess a test starts, each `manage.py` command) would otherwise compile
+    # some 3,000 modules again, about eight seconds each time on two cores.
+    sh(UV, "sync", "--locked", "--quiet", "--compile-bytecode")
+    sh(VENV_PY, "-m", "compileall", "-q", "-j", "0", "src")
 
 
 def manage(*args: str, env: dict[str, str] | None = None) -> None:

@@ -66,7 +66,7 @@ def paged(
     sort: str,
     query: PageQuery,
     *,
-    deferred: bool = False,
+    deferred: bool | QuerySet[Any] = False,
 ) -> list[Any]:
     """One page of ``rows`` in ``order``; sets the next page's headers on ``response``.
     ``deferred``: see ``keyset_page``."""

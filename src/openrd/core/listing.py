@@ -337,19 +337,23 @@ def keyset_page(
     cursor: str | None,
     limit: int,
     *,
-    deferred: bool = False,
+    deferred: bool | QuerySet[Any] = False,
 ) -> tuple[list[Any], str | None]:
     """Up to ``limit`` rows after ``cursor``, and the cursor of the next page
     (None on the last page). One query: a row more than asked tells if there is more.
 
     ``deferred``: as for ``paginate``, the page's keys first, then its rows by
-    key (one more query), so the joins of the rows are made for the page alone."""
+    key (one more query), so the joins of the rows are made for the page alone.
+    A queryset instead of True is where the rows are read by key: ``rows``
+    without the filters that chose the keys, when those are costly to repeat
+    (the keys are already the chosen ones)."""
     ordered = rows.order_by(*order)
     if cursor:
         ordered = ordered.filter(after_q(order, decode_cursor(cursor, sort, len(order))))
-    if deferred:
+    if deferred is not False:
         keys = list(ordered.values_list("pk", flat=True)[: limit + 1])
-        found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
+        source = rows if deferred is True else deferred
+        found = {row.pk: row for row in source.filter(pk__in=keys)} if keys else {}
         items = [found[k] for k in keys if k in found]
     else:
         items = list(ordered[: limit + 1])

@@ -35,6 +35,7 @@ from openrd.proposals.queries import (
     accesses_for,
     invitation_for,
     invitations_for,
+    listed_rows,
     listed_visible_proposals,
     proposal_access,
     proposal_members,
@@ -232,8 +233,8 @@ def list_proposals(
     rows = listed_visible_proposals(request.user, q=query.words, status=query.status or "")
     order = order_fields(PROPOSAL_API_LISTING, query.sort)
     # Deferred: the joins of a summary for the page's rows alone, not for every
-    # match of a search the order goes through.
-    page = paged(request, response, rows, order, query.sort, query, deferred=True)
+    # match of a search the order goes through, read by key without the filters.
+    page = paged(request, response, rows, order, query.sort, query, deferred=listed_rows())
     return [proposal_summary(access) for access in accesses_for(request.user, page)]
 
 

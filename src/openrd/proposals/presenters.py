@@ -148,18 +148,18 @@ def proposal_dict(access: ProposalAccess) -> dict[str, Any]:
 
 
 def proposal_summary(access: ProposalAccess) -> dict[str, Any]:
-    """One line of a list, from prefetched versions: no query per proposal."""
+    """One line of a list, from the row's copies of its latest versions (a row of
+    ``queries.listed_rows``): no query per proposal. The agency's latest version
+    is the latest endorsed one; everyone else's, the latest submitted."""
     p = access.proposal
-    versions = [
-        v
-        for v in p.versions.all()
-        if access.mode != AGENCY or v.endorsement == Endorsement.ENDORSED
-    ]
-    latest = versions[0] if versions else None
+    if access.mode == AGENCY:
+        latest = p.latest_endorsed_version
+        title_ja, title_en = p.endorsed_title_ja, p.endorsed_title_en
+    else:
+        latest = p.latest_version
+        title_ja, title_en = p.latest_title_ja, p.latest_title_en
     if access.mode == OWNER or latest is None:
         title_ja, title_en = p.title_ja, p.title_en
-    else:
-        title_ja, title_en = latest.content["title_ja"], latest.content["title_en"]
     return {
         **_identity(access),
         "title_ja": title_ja,

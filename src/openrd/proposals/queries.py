@@ -24,7 +24,6 @@ from django.db.models import (
     Q,
     QuerySet,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Lower
 
@@ -282,17 +281,42 @@ def listed_visible_proposals(user: Any, *, q: str = "", status: str = "") -> Que
     return rows.filter(status=status) if status else rows
 
 
+def listed_rows() -> QuerySet[Proposal]:
+    """The rows of the API's list: each proposal with its call, institution,
+    applicant and its two latest versions joined (without their content), and
+    *unfiltered* — the page's rows are read by key from here once the visible,
+    searched list has chosen the keys (``keyset_page(deferred=...)``), instead
+    of the visibility's union being worked out again for them. Only the columns
+    a summary and the API's orders read: a program's rules and the seed's text
+    would otherwise come along with every row."""
+    return Proposal.objects.select_related(
+        "call", "institution", "latest_version", "latest_endorsed_version"
+    ).only(
+        *SUMMARY_FIELDS,
+        "call__code",
+        "call__closes_at",
+        "institution__code",
+        *(f"{version}__{field}" for version in ("latest_version", "latest_endorsed_version")
+          for field in ("number", "endorsement")),
+    )  # fmt: skip
+
+
+# The proposal's own columns a list's summary shows (queries.listed_rows).
+SUMMARY_FIELDS = (
+    "call_id", "status", "updated_at", "title_ja", "title_en",
+    "latest_title_ja", "latest_title_en", "endorsed_title_ja", "endorsed_title_en",
+)  # fmt: skip
+
+
 def accesses_for(user: Any, proposals: list[Proposal]) -> list[ProposalAccess]:
-    """``proposals`` (one page) each in the most direct view the user has, with
-    their versions: a query per audience and one for the versions, whatever the
-    page's length."""
+    """``proposals`` (one page) each in the most direct view the user has: a query
+    per audience, whatever the page's length (the rows of ``listed_rows`` carry
+    the versions their summary names)."""
     ids = [p.pk for p in proposals]
     modes: dict[int, str] = {}
     for audience in reversed(AUDIENCES):
         for pk in _visible_as(user, audience.mode).filter(pk__in=ids).values_list("pk", flat=True):
             modes[pk] = audience.mode
-    versions = Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number"))
-    prefetch_related_objects(proposals, versions)
     return [ProposalAccess(p, modes[p.pk]) for p in proposals if p.pk in modes]
 
 

@@ -4,6 +4,7 @@ walks the same rows in the same order, with the same cursors, as a plain one."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import Value
 
 from openrd.accounts.models import Organisation
 from openrd.accounts.tests.factories import OrganisationFactory
@@ -12,8 +13,10 @@ from openrd.core.listing import keyset_page
 pytestmark = pytest.mark.django_db
 
 
-def walk(*, deferred: bool, order: tuple[str, ...]) -> list[tuple[list[str], str | None]]:
+def walk(*, deferred: object, order: tuple[str, ...]) -> list[tuple[list[str], str | None]]:
     rows = Organisation.objects.select_related("parent").filter(code__startswith="ks-")
+    if deferred == "unfiltered":
+        deferred = Organisation.objects.select_related("parent")
     pages, cursor = [], None
     while True:
         items, cursor = keyset_page(rows, order, "name", cursor, 3, deferred=deferred)
@@ -29,6 +32,7 @@ def test_a_deferred_walk_equals_a_plain_one(order):
         OrganisationFactory(code=f"ks-{i}", name_ja=name, parent=parent)
     plain = walk(deferred=False, order=order)
     assert walk(deferred=True, order=order) == plain
+    assert walk(deferred="unfiltered", order=order) == plain
     assert [len(codes) for codes, _ in plain] == [3, 3, 2]
     assert sorted(c for codes, _ in plain for c in codes) == sorted(
         Organisation.objects.filter(code__startswith="ks-").values_list("code", flat=True)
@@ -47,3 +51,21 @@ def test_a_deferred_page_reads_keys_then_rows(django_assert_num_queries):
         assert keyset_page(
             rows.filter(code="none"), ("name_ja", "pk"), "name", None, 3, deferred=True
         ) == ([], None)
+
+
+def test_a_page_read_by_key_elsewhere_takes_its_rows_from_there_without_the_filter(
+    django_assert_num_queries,
+):
+    for i in range(4):
+        OrganisationFactory(code=f"ks-{i}", name_ja=f"名{i}")
+    rows = Organisation.objects.filter(code__startswith="ks-")
+    by_key = Organisation.objects.annotate(read_by_key=Value(True))
+    with django_assert_num_queries(2) as asked:
+        items, _ = keyset_page(rows, ("name_ja", "pk"), "name", None, 3, deferred=by_key)
+    assert [(o.name_ja, o.read_by_key) for o in items] == [
+        ("名0", True),
+        ("名1", True),
+        ("名2", True),
+    ]
+    # The filter that chose the keys is not asked again.
+    assert "ks-" not in asked.captured_queries[1]["sql"]

@@ -26,28 +26,25 @@ ACTIONS = {
 }
 
 
-# Models of third-party apps whose names are plain English strings.
-MODEL_NAMES = {
-    ("mfa", "authenticator"): pgettext_lazy("model", "second factor"),
-    ("usersessions", "usersession"): pgettext_lazy("model", "user session"),
-}
-
-
 def permission_label(permission: Permission) -> str:
     """ "提案 ｜ 提案：追加" — the app, the model, the action (or the permission's own
     name, translated where the catalog has it, for a custom one)."""
     ct = permission.content_type
     model = apps.get_model(ct.app_label, ct.model) if ct.model_class() else None
     app_name = apps.get_app_config(ct.app_label).verbose_name if model else ct.app_label
-    model_name = MODEL_NAMES.get((ct.app_label, ct.model)) or (
-        model._meta.verbose_name if model else ct.model
-    )
+    # Third-party models are named in core.third_party_apps, like ours.
+    model_name = model._meta.verbose_name if model else ct.model
     action, _sep, rest = permission.codename.partition("_")
     if model is not None and action in ACTIONS and rest == model._meta.model_name:
         what = str(ACTIONS[action])
     else:
         what = gettext(permission.name)
-    return f"{app_name} ｜ {model_name}：{what}"
+    # Japanese takes full-width separators, English plain ones.
+    return gettext("%(app)s | %(model)s: %(action)s") % {
+        "app": app_name,
+        "model": model_name,
+        "action": what,
+    }
 
 
 class PermissionChoices(forms.ModelMultipleChoiceField):

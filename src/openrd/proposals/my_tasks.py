@@ -36,6 +36,13 @@ _AWAITING_APPLICANT = (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
 _AWAITING_ENDORSEMENT = [s for s in PROPOSAL_TRANSITIONS if may_move(s, ProposalStatus.ENDORSED)]
 
 
+# What a draft's or a returned proposal's task reads of it and of its call.
+_TASK_FIELDS = (
+    "title_ja", "title_en", "status", "call_id",
+    "call__title_ja", "call__title_en", "call__status", "call__opens_at", "call__closes_at",
+)  # fmt: skip
+
+
 def _latest_version() -> Any:
     return ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
 
@@ -55,6 +62,11 @@ def applicant_tasks(user: Any, now: datetime) -> list[Task]:
     rows = (
         owned_proposals(user)
         .filter(applicant=user, status__in=_AWAITING_APPLICANT)
+        # The header counts these on every page: the columns a task shows, not
+        # the program, agency, institution and applicant of every row.
+        .select_related(None)
+        .select_related("call")
+        .only(*_TASK_FIELDS)
         .annotate(reason=Subquery(_latest_version().values("return_comment")[:1]))
         .order_by("call__closes_at", "pk")
     )

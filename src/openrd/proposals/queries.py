@@ -212,6 +212,16 @@ PROPOSAL_LISTING = Listing(
 )
 
 
+# The columns of a proposal list's row (proposals/_proposal_table.html) besides
+# the shown title and times, which are annotated for the audience.
+LIST_FIELDS = (
+    "status", "call_id", "institution_id", "applicant_id",
+    "call__title_ja", "call__title_en", "call__closes_at",
+    "institution__name_ja", "institution__name_en",
+    "applicant__username", "applicant__name_ja", "applicant__name_en",
+)  # fmt: skip
+
+
 def _shown_fields(mode: str, lang: str) -> dict[str, Any]:
     if mode == OWNER:
         fields: dict[str, Any] = {
@@ -252,8 +262,16 @@ def listed_proposals(
     user: Any, mode: str, *, q: str = "", status: str = "", lang: str = "ja"
 ) -> QuerySet[Proposal]:
     """The proposals ``user`` sees as ``mode``, searched by the title they may see
-    (Japanese and English) and filtered by status, ready to be sorted."""
-    rows = _visible_as(user, mode).annotate(**_shown_fields(mode, lang))
+    (Japanese and English) and filtered by status, ready to be sorted. The rows
+    carry what a list shows of them (``LIST_FIELDS``), not the whole call,
+    program and people of each."""
+    rows = (
+        _visible_as(user, mode)
+        .select_related(None)
+        .select_related("call", "institution", "applicant")
+        .only(*LIST_FIELDS)
+        .annotate(**_shown_fields(mode, lang))
+    )
     if status:
         rows = rows.filter(status=status)
     if q:

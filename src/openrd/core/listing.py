@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 MAX_SEARCH_LENGTH = 100
 API_DEFAULT_LIMIT = 50
@@ -226,20 +226,39 @@ def paginate(
 
     ``deferred``: first the page's keys in order, then its rows by key (one more
     query). For rows with costly computed columns (subqueries), so they are
-    computed for the page's rows only, not for every row the sort goes through."""
-    count = rows.count()
-    number, num_pages = clamp_page(params.page, count, listing.per_page)
-    start = (number - 1) * listing.per_page
+    computed for the page's rows only, not for every row the sort goes through.
+    A deferred page of a text search reads its keys and the count in one query:
+    no index serves a search, so the count would read every row a second time."""
+    per_page = listing.per_page
     ordered = rows.order_by(*order_fields(listing, params.sort))
+    if deferred and params.q:
+        start = (params.page - 1) * per_page
+        hits = list(
+            ordered.annotate(listing_total=Window(Count("pk"))).values_list("pk", "listing_total")[
+                start : start + per_page
+            ]
+        )
+        if hits:  # else nothing matched, or the page is past the end: count as below
+            count = hits[0][1]
+            _, num_pages = clamp_page(params.page, count, per_page)
+            found = _by_key(rows, [key for key, _ in hits])
+            return Page(found, params.page, num_pages, count, per_page, query, page_param)
+    count = rows.count()
+    number, num_pages = clamp_page(params.page, count, per_page)
+    start = (number - 1) * per_page
     if not count:
         items: list[Any] = []
     elif deferred:
-        keys = list(ordered.values_list("pk", flat=True)[start : start + listing.per_page])
-        found = {row.pk: row for row in rows.filter(pk__in=keys)}
-        items = [found[k] for k in keys if k in found]
+        items = _by_key(rows, list(ordered.values_list("pk", flat=True)[start : start + per_page]))
     else:
-        items = list(ordered[start : start + listing.per_page])
-    return Page(items, number, num_pages, count, listing.per_page, query, page_param)
+        items = list(ordered[start : start + per_page])
+    return Page(items, number, num_pages, count, per_page, query, page_param)
+
+
+def _by_key(rows: QuerySet[Any], keys: list[Any]) -> list[Any]:
+    """The rows of ``keys``, in that order."""
+    found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
+    return [found[k] for k in keys if k in found]
 
 
 # ------------------------------------------------------------------ sortable headers
@@ -352,9 +371,7 @@ def keyset_page(
         ordered = ordered.filter(after_q(order, decode_cursor(cursor, sort, len(order))))
     if deferred is not False:
         keys = list(ordered.values_list("pk", flat=True)[: limit + 1])
-        source = rows if deferred is True else deferred
-        found = {row.pk: row for row in source.filter(pk__in=keys)} if keys else {}
-        items = [found[k] for k in keys if k in found]
+        items = _by_key(rows if deferred is True else deferred, keys)
     else:
         items = list(ordered[: limit + 1])
     if len(items) <= limit:

@@ -256,8 +256,8 @@ def paginate(
 
 
 def _by_key(rows: QuerySet[Any], keys: list[Any]) -> list[Any]:
-    """The rows of ``keys``, in that order."""
-    found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
+    """The rows of ``keys``, in that order (put back here: the query need not sort)."""
+    found = {row.pk: row for row in rows.filter(pk__in=keys).order_by()} if keys else {}
     return [found[k] for k in keys if k in found]
 
 

@@ -19,7 +19,7 @@ day remains; a deadline is passed one second after it, as calls are judged.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -130,9 +130,19 @@ def tasks_for(user: Any, now: datetime | None = None) -> list[Task]:
     """Every task awaiting ``user`` at ``now``, overdue and soonest first."""
     if not _is_active(user):
         return []
-    moment = now or timezone.now()
-    found = [task for provider in _providers.values() for task in provider(user, moment)]
-    return sorted(_one_per_subject(found), key=_sort_key)
+    return sorted(_built(user, now or timezone.now()), key=_sort_key)
+
+
+def _built(user: Any, moment: datetime, *, skip: Collection[str] = ()) -> list[Task]:
+    """The tasks of every provider but those named in ``skip``, one per subject."""
+    return _one_per_subject(
+        [
+            task
+            for name, provider in _providers.items()
+            if name not in skip
+            for task in provider(user, moment)
+        ]
+    )
 
 
 def _one_per_subject(tasks: list[Task]) -> list[Task]:
@@ -161,13 +171,7 @@ def count_for(user: Any, now: datetime | None = None) -> int:
         return 0
     moment = now or timezone.now()
     counted = sum(counter(user, moment) for counter in _counters.values())
-    built = [
-        task
-        for name, provider in _providers.items()
-        if name not in _counters
-        for task in provider(user, moment)
-    ]
-    return counted + total(_one_per_subject(built))
+    return counted + total(_built(user, moment, skip=_counters))
 
 
 # ---------------------------------------------------------------- countdown (pure)

@@ -300,8 +300,8 @@ def listed_visible_proposals(user: Any, *, q: str = "", status: str = "") -> Que
 
 
 def listed_rows() -> QuerySet[Proposal]:
-    """The rows of the API's list: each proposal with its call, institution,
-    applicant and its two latest versions joined (without their content), and
+    """The rows of the API's list: each proposal with its call, institution and
+    its two latest versions joined (their number and endorsement alone), and
     *unfiltered* — the page's rows are read by key from here once the visible,
     searched list has chosen the keys (``keyset_page(deferred=...)``), instead
     of the visibility's union being worked out again for them. Only the columns
@@ -321,7 +321,7 @@ def listed_rows() -> QuerySet[Proposal]:
 
 # The proposal's own columns a list's summary shows (queries.listed_rows).
 SUMMARY_FIELDS = (
-    "call_id", "status", "updated_at", "title_ja", "title_en",
+    "call_id", "status", "title_ja", "title_en",
     "latest_title_ja", "latest_title_en", "endorsed_title_ja", "endorsed_title_en",
 )  # fmt: skip
 

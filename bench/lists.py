@@ -208,7 +208,7 @@ def child(args: argparse.Namespace) -> int:
         database = (
             f"SQLite {__import__('sqlite3').sqlite_version}"
             if connection.vendor == "sqlite"
-            else f"PostgreSQL {connection.cursor().connection.info.server_version}"
+            else f"PostgreSQL {_pg_version(connection)}"
         )
         print(f"{database}: loading…", flush=True)
         started = time.perf_counter()
@@ -235,6 +235,12 @@ def child(args: argparse.Namespace) -> int:
         elif drop_database:
             drop_database()
     return 0
+
+
+def _pg_version(connection: Any) -> str:
+    """150020 -> "15.20" (libpq's number: major * 10000 + minor)."""
+    number = connection.cursor().connection.info.server_version
+    return f"{number // 10000}.{number % 10000}"
 
 
 def _without_auto_now(model: Any) -> Any:

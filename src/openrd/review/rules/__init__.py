@@ -1,0 +1,1 @@
+"""The review office's rules, pure: conflicts of interest and reviewer assignment."""

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("calls/", include("openrd.programs.call_urls")),
     path("proposals/", include("openrd.proposals.urls")),
     path("invitations/", include("openrd.proposals.invitation_urls")),
+    path("reviews/", include("openrd.review.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
     path("accounts/", include("openrd.accounts.urls")),
     path("jobs/", include("openrd.jobs.urls")),

@@ -110,6 +110,14 @@ KINDS: dict[str, Kind] = {
             "申請者",
             "The applicant",
         ),
+        Kind(
+            "review.invitation",
+            "審査の依頼",
+            "Request to review proposals",
+            True,
+            "審査委員",
+            "Reviewers",
+        ),
     )
 }
 

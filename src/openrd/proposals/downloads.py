@@ -14,6 +14,11 @@ def file_response(request: HttpRequest, pk: int, sha256: str) -> FileResponse:
     access = proposal_access(request.user, pk, request=request)
     if sha256 not in visible_file_digests(access):
         deny(request, access.proposal, what=f"file {sha256[:12]} of proposal {pk}")
+    return stored_pdf_response(sha256)
+
+
+def stored_pdf_response(sha256: str) -> FileResponse:
+    """A stored PDF as a private download, for a reader the caller has let through."""
     stored = StoredFile.objects.get(sha256=sha256)
     response = FileResponse(
         open_stored(stored),

@@ -61,9 +61,9 @@ def _unavailable() -> HttpResponse:
     return response
 
 
-@login_required
-def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    _access, version = visible_version(request, pk, number)
+def application_pdf_response(version: ProposalVersion) -> HttpResponse:
+    """The application PDF of ``version`` as a private download (503 where it cannot
+    be made): for every reader the caller has already let through."""
     try:
         body = pdf.application_pdf(version)
     except pdf.PdfUnavailable:
@@ -76,3 +76,9 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    _access, version = visible_version(request, pk, number)
+    return application_pdf_response(version)

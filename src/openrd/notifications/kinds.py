@@ -118,6 +118,14 @@ KINDS: dict[str, Kind] = {
             "審査委員",
             "Reviewers",
         ),
+        Kind(
+            "review.decision",
+            "採否の通知",
+            "Selection decision",
+            True,
+            "申請者",
+            "The applicant",
+        ),
     )
 }
 

@@ -61,6 +61,9 @@ class ReviewRound(models.Model):
         _("years an earlier affiliation counts"), default=3
     )
     due_at = models.DateTimeField(_("reviews due"))
+    # Whether the applicants are sent the reviewers' comments (never their names)
+    # with the decision, as the program's rules allow.
+    share_comments = models.BooleanField(_("send the review comments to applicants"), default=True)
     status = models.CharField(
         _("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
@@ -234,3 +237,55 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}"
+
+
+class SelectionOutcome(models.TextChoices):
+    UNDECIDED = "undecided", _("Not decided yet")
+    SELECTED = "selected", _("Selected")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Not selected")
+
+
+class Selection(models.Model):
+    """The agency's decision on one proposal after a round (採択・不採択・補欠), with
+    its reason; a waitlisted proposal is later selected or not. The applicant is told
+    with the reviewers' comments, without their names, where the round shares them."""
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="selections"
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        related_name="selections",
+    )
+    status = models.CharField(
+        _("decision"),
+        max_length=16,
+        choices=SelectionOutcome.choices,
+        default=SelectionOutcome.UNDECIDED,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["round", "proposal"]
+        verbose_name = _("selection decision")
+        verbose_name_plural = _("selection decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "proposal"], name="one_selection_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.status}"

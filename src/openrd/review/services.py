@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from openrd.accounts.models import User
+from openrd.accounts.models import Role, User
+from openrd.accounts.queries import role_organisation_ids
 from openrd.core import audit
 from openrd.core.decisions import Decision
 from openrd.core.fiscal import to_tokyo
@@ -37,6 +38,7 @@ from openrd.review.models import (
     ReviewerProfile,
     ReviewRound,
     RoundStatus,
+    Selection,
 )
 from openrd.review.rules import assignment as solver
 from openrd.review.rules import scoring
@@ -51,8 +53,10 @@ from openrd.review.rules.conflicts import (
 from openrd.review.rules.lifecycle import (
     AssignmentFacts,
     RoundFacts,
+    SelectionFacts,
     check_assignment_transition,
     check_round_transition,
+    check_selection_transition,
 )
 
 MAX_TERMS = 30
@@ -717,3 +721,77 @@ def save_review(
         locked, AssignmentStatus.SUBMITTED, actor=actor, now=moment, effect=stamp, review=decision
     )
     return review
+
+
+# ------------------------------------------------------------------ selection
+
+
+def may_decide(user: User, review_round: ReviewRound) -> bool:
+    """The call's agency decides: its staff, or a program director it appointed."""
+    agency = review_round.call.agency_id
+    return agency in role_organisation_ids(user, Role.AGENCY_STAFF) or (
+        agency in role_organisation_ids(user, Role.PROGRAM_DIRECTOR)
+    )
+
+
+@transaction.atomic
+def decide(
+    review_round: ReviewRound,
+    proposal: Proposal,
+    outcome: str,
+    *,
+    actor: User,
+    reason: str,
+    now: datetime | None = None,
+) -> Selection:
+    """Select, waitlist or reject one reviewed proposal of a closed round, with the
+    reason; the applicant is told, with the reviewers' comments (never their names)
+    where the round shares them."""
+    moment = now or timezone.now()
+    locked_round = _lock_round(review_round)
+    if not may_decide(actor, locked_round):
+        raise PermissionDenied
+    if not round_proposals(locked_round).filter(pk=proposal.pk).exists():
+        raise ValidationError({"proposal": _("This proposal is not reviewed in this round.")})
+    Selection.objects.get_or_create(round=locked_round, proposal=proposal)
+    locked = Selection.objects.select_for_update().get(round=locked_round, proposal=proposal)
+    reviews = Review.objects.filter(
+        assignment__round=locked_round,
+        assignment__proposal=proposal,
+        assignment__status=AssignmentStatus.SUBMITTED,
+    )
+    text = (reason or "").strip()
+    facts = SelectionFacts(locked.status, locked_round.status, text, reviews.count())
+
+    def stamp(row: Selection) -> dict[str, Any]:
+        row.reason, row.decided_by, row.decided_at = text, actor, moment
+        row.save(update_fields=["reason", "decided_by", "decided_at"])
+        return {"proposal": proposal.pk, "reason": text}
+
+    decided = enter_state(
+        locked,
+        outcome,
+        decision=check_selection_transition(facts, outcome),
+        actor=actor,
+        action=f"review.selection.{outcome}",
+        at=moment,
+        effect=stamp,
+    )
+    comments = (
+        [r.comment for r in reviews.order_by("assignment_id") if r.comment]
+        if locked_round.share_comments
+        else []
+    )
+    notify(
+        [proposal.applicant],
+        "review.decision",
+        {
+            "title": {"ja": proposal.endorsed_title_ja, "en": proposal.endorsed_title_en},
+            "call_title": {"ja": locked_round.call.title_ja, "en": locked_round.call.title_en},
+            "outcome": outcome,
+            "reason": text,
+            "comments": comments,
+            "link": {"name": "proposals:detail", "args": [proposal.pk]},
+        },
+    )
+    return decided

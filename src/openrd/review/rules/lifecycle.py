@@ -5,7 +5,9 @@ proposed reviewers are invited) and closed. An assignment is proposed, the
 reviewer is invited and accepts (confirming no conflict of interest and accepting
 confidentiality: before that, nothing of the proposal is shown) or declines;
 an accepted reviewer submits the review while the round is open and before it
-is due. Staff may remove an assignment that holds no submitted review.
+is due. Staff may remove an assignment that holds no submitted review. Once the
+round is closed, each reviewed proposal is selected, waitlisted or not selected,
+always with a reason; a waitlisted one is later selected or not.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from openrd.core.decisions import Decision, Reason
 from openrd.review.models import AssignmentStatus as A
 from openrd.review.models import RoundStatus as R
+from openrd.review.models import SelectionOutcome as S
 from openrd.review.rules.conflicts import REVIEW_POLICY_SOURCE, Conflict, check_may_review
 
 ROUND_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -160,3 +163,68 @@ def check_assignment_transition(facts: AssignmentFacts, target: str) -> Decision
             _not_allowed(_("review assignment"), str(A(facts.status).label)),
         )
     return _ASSIGNMENT_GUARDS[target](facts)
+
+
+# ------------------------------------------------------------------ selection
+
+SELECTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.UNDECIDED: frozenset({S.SELECTED, S.WAITLISTED, S.REJECTED}),
+    S.WAITLISTED: frozenset({S.SELECTED, S.REJECTED}),
+    S.SELECTED: frozenset(),
+    S.REJECTED: frozenset(),
+}
+MAX_SELECTION_REASON = 4000
+
+
+@dataclass(frozen=True)
+class SelectionFacts:
+    status: str
+    round_status: str
+    reason: str
+    submitted_reviews: int
+
+
+def _decided(facts: SelectionFacts) -> Decision:
+    reasons = []
+    if facts.round_status != R.CLOSED:
+        reasons.append(
+            Reason(
+                "review.selection_round_not_closed",
+                _("Close the review round before deciding on its proposals."),
+                REVIEW_POLICY_SOURCE,
+            )
+        )
+    if not facts.submitted_reviews:
+        reasons.append(
+            Reason(
+                "review.selection_without_reviews",
+                _("No review of this proposal was submitted: it cannot be decided on yet."),
+                REVIEW_POLICY_SOURCE,
+            )
+        )
+    if not facts.reason.strip():
+        reasons.append(
+            Reason(
+                "review.selection_reason_missing",
+                _("Give the reason for the decision."),
+                REVIEW_POLICY_SOURCE,
+            )
+        )
+    elif len(facts.reason) > MAX_SELECTION_REASON:
+        reasons.append(
+            Reason(
+                "review.selection_reason_too_long",
+                _("Keep the reason to %(max)d characters.") % {"max": MAX_SELECTION_REASON},
+                REVIEW_POLICY_SOURCE,
+            )
+        )
+    return Decision(tuple(reasons))
+
+
+def check_selection_transition(facts: SelectionFacts, target: str) -> Decision:
+    if target not in SELECTION_TRANSITIONS.get(facts.status, frozenset()):
+        return _reason(
+            "review.selection_transition_not_allowed",
+            _not_allowed(_("selection decision"), str(S(facts.status).label)),
+        )
+    return _decided(facts)

@@ -22,6 +22,7 @@ from openrd.notifications.api import router as notifications_router
 from openrd.portal.api import router as portal_router
 from openrd.programs.api import router as programs_router
 from openrd.proposals.api import router as proposals_router
+from openrd.review.api import router as review_router
 
 api = NinjaAPI(
     title="OpenRD API",
@@ -42,6 +43,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", integrity_router)
 api.add_router("/", notifications_router)
 api.add_router("/", proposals_router)
+api.add_router("/", review_router)
 api.add_router("/", jobs_router)
 api.add_router("/", portal_router)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openrd.review import views
+from openrd.review import views, views_staff
 
 app_name = "review"
 urlpatterns = [
@@ -10,4 +10,19 @@ urlpatterns = [
     path("<int:pk>/save/", views.save, name="save"),
     path("<int:pk>/files/<str:sha256>/", views.assignment_file, name="file"),
     path("<int:pk>/pdf", views.assignment_pdf, name="pdf"),
+    # The agency staff's pages for review rounds.
+    path("rounds/", views_staff.rounds, name="rounds"),
+    path("rounds/new/", views_staff.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views_staff.round_detail, name="round"),
+    path("rounds/<int:pk>/assign/", views_staff.round_assign, name="round_assign"),
+    path("rounds/<int:pk>/open/", views_staff.round_open, name="round_open"),
+    path("rounds/<int:pk>/close/", views_staff.round_close, name="round_close"),
+    path("rounds/<int:pk>/add/", views_staff.round_add, name="round_add"),
+    path(
+        "rounds/<int:pk>/assignments/<int:assignment_pk>/remove/",
+        views_staff.round_remove,
+        name="round_remove",
+    ),
+    path("rounds/<int:pk>/panel/", views_staff.round_panel, name="panel"),
+    path("rounds/<int:pk>/panel.csv", views_staff.round_panel_csv, name="panel_csv"),
 ]

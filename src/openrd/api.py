@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from openrd.accounts.api import router as accounts_router
+from openrd.awards.api import router as awards_router
 from openrd.core.api_errors import localized_errors
 from openrd.core.api_parser import SafeJsonParser
 from openrd.core.refusals import REFUSED_STATUS, Refused
@@ -44,6 +45,7 @@ api.add_router("/", integrity_router)
 api.add_router("/", notifications_router)
 api.add_router("/", proposals_router)
 api.add_router("/", review_router)
+api.add_router("/", awards_router)
 api.add_router("/", jobs_router)
 api.add_router("/", portal_router)
 

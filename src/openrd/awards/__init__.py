@@ -1,0 +1,1 @@
+"""Awards: funded projects with their fiscal-year budgets and stage gates."""

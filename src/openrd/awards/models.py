@@ -1,0 +1,190 @@
+"""Awards (funded projects, public records like KAKEN's), their budgets by Japanese
+fiscal year, and their stage gates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from openrd.core.i18n import localized
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+    COMPLETED = "completed", _("Completed")
+    SPUN_OUT = "spun_out", _("Spun out")
+
+
+class Award(models.Model):
+    """A funded project: from a selected proposal, or (for projects that predate the
+    platform, such as the seed's Moonshot projects) recorded directly."""
+
+    grant_number = models.CharField(_("grant number"), max_length=40, unique=True)
+    # 体系的番号 (Japan Grant Number), where the program has one, e.g. JPMJMS2011.
+    japan_grant_number = models.CharField(_("Japan Grant Number"), max_length=40, blank=True)
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    # The program's element the project belongs to (a Moonshot goal, a SIP theme).
+    element = models.ForeignKey(
+        "programs.ProgramElement",
+        verbose_name=_("goal or theme"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+        null=True,
+        blank=True,
+    )
+    call = models.ForeignKey(
+        "programs.Call",
+        verbose_name=_("call"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+        null=True,
+        blank=True,
+    )
+    proposal = models.OneToOneField(
+        "proposals.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        related_name="award",
+        null=True,
+        blank=True,
+    )
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    pi = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("principal investigator"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+        null=True,
+        blank=True,
+    )
+    # The PI's name as published (also for projects whose PI has no account here).
+    pi_name_ja = models.CharField(_("principal investigator (Japanese)"), max_length=200)
+    pi_name_en = models.CharField(_("principal investigator (English)"), max_length=200, blank=True)
+    institution = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    pm = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("program manager (PM)"),
+        on_delete=models.PROTECT,
+        related_name="managed_awards",
+        null=True,
+        blank=True,
+    )
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["program", "grant_number"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        indexes = [models.Index(fields=["program", "grant_number"], name="award_program_number")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="award_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant_number} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ja, self.title_en)
+
+    @property
+    def pi_name(self) -> str:
+        return localized(self.pi_name_ja, self.pi_name_en)
+
+
+class AwardBudget(models.Model):
+    """The award's budget for one Japanese fiscal year, with what was carried over
+    into it from the year before (繰越)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="budget_lines")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount_yen = models.BigIntegerField(_("amount (yen)"))
+    carried_over_yen = models.BigIntegerField(
+        _("carried over from the year before (yen)"), default=0
+    )
+
+    class Meta:
+        ordering = ["award", "fiscal_year"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "fiscal_year"], name="one_award_budget_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_yen__gte=0) & Q(carried_over_yen__gte=0),
+                name="award_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}: {self.amount_yen}"
+
+
+class GateOutcome(models.TextChoices):
+    PENDING = "pending", _("Not evaluated yet")
+    CONTINUE = "continue", pgettext_lazy("stage gate", "Continue")
+    MODIFY = "modify", _("Continue with changes")
+    TERMINATE = "terminate", _("Terminate")
+    SPIN_OUT = "spin_out", _("Spin out")
+
+
+class StageGate(models.Model):
+    """One evaluation of the award on the program's gate schedule (ステージゲート)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="stage_gates")
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("outcome"), max_length=16, choices=GateOutcome.choices, default=GateOutcome.PENDING
+    )
+    reasons = models.TextField(_("reasons"), blank=True)
+    # What "continue with changes" changed: the new budget or scope, in words.
+    changes = models.TextField(_("changes to budget or scope"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["award", "due_on", "id"]
+        verbose_name = _("stage gate")
+        verbose_name_plural = _("stage gates")
+
+    def __str__(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)

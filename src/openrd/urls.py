@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("proposals/", include("openrd.proposals.urls")),
     path("invitations/", include("openrd.proposals.invitation_urls")),
     path("reviews/", include("openrd.review.urls")),
+    path("awards/", include("openrd.awards.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
     path("accounts/", include("openrd.accounts.urls")),
     path("jobs/", include("openrd.jobs.urls")),

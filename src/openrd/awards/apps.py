@@ -6,3 +6,6 @@ class AwardsConfig(AppConfig):
     name = "openrd.awards"
     label = "awards"
     verbose_name = _("Awards")
+
+    def ready(self) -> None:
+        from openrd.awards import my_tasks  # noqa: F401  (stage gates on "My tasks")

@@ -65,7 +65,82 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "users_created": created,
         "calls_created": calls,
         "proposals_created": _load_proposals(data.get("proposals", [])),
+        "awards_created": _load_moonshot_awards(today=to_tokyo(timezone.now()).date()),
     }
+
+
+# Budgets and gate dates of the demo's Moonshot Goal 6 projects are illustrative: the
+# seed names the projects, their PMs and organisations, not their yearly budgets.
+_DEMO_BUDGET_YEN = 300_000_000
+
+
+def _organisation_for(name_ja: str, name_en: str) -> Organisation:
+    found = Organisation.objects.filter(name_en=name_en).first() if name_en else None
+    if found is not None:
+        return found
+    company = any(w in name_en for w in ("Corporation", "Ltd", "Inc"))
+    university = "Universit" in name_en or "Institute of" in name_en
+    kind = "company" if company else ("university" if university else "national_lab")
+    code = "demo-" + "".join(c if c.isalnum() else "-" for c in name_en.lower()).strip("-")[:50]
+    return upsert_organisation(code=code, kind=kind, name_ja=name_ja, name_en=name_en)
+
+
+def _load_moonshot_awards(*, today: date) -> list[str]:
+    """Moonshot Goal 6's twelve projects from the seed as awards (PM1–PM12, their
+    titles, PMs and organisations), each with an illustrative budget, its first
+    stage gate evaluated and the next one due soon. Left alone once they exist."""
+    from openrd.awards import services as awards
+    from openrd.awards.models import Award
+    from openrd.programs.models import ProgramElement
+
+    program = Program.objects.filter(code="moonshot").first()
+    staff = User.objects.filter(username="agency").first()
+    pm = User.objects.filter(username="pm").first()
+    pd = User.objects.filter(username="pd").first()
+    if program is None or staff is None or pd is None:
+        return []
+    created = []
+    projects = ProgramElement.objects.filter(
+        program=program, kind="project", parent__code="goal-6"
+    ).order_by("order")
+    for element in projects:
+        attrs = element.attrs or {}
+        number = f"DEMO-MS6-{attrs.get('pm_code', element.order)}"
+        if Award.objects.filter(grant_number=number).exists():
+            continue
+        award = awards.create_award(
+            actor=staff,
+            program=program,
+            element=element,
+            grant_number=number,
+            title_ja=element.title_ja,
+            title_en=element.title_en,
+            pi_name_ja=str(attrs.get("pm_name_ja", "")),
+            pi_name_en=str(attrs.get("pm_name_en", "")),
+            institution=_organisation_for(
+                str(attrs.get("organisation_ja", "")), str(attrs.get("organisation_en", ""))
+            ),
+            pm=pm if element.order == 1 else None,
+            starts_on=date(2020, 12, 1),
+            ends_on=date(2030, 11, 30),
+            budget=[(fy, _DEMO_BUDGET_YEN) for fy in range(2020, 2026)],
+            gates=[
+                ("第1回ステージゲート評価（デモ）", "First stage gate (demo)", date(2023, 11, 30)),
+                ("第2回ステージゲート評価（デモ）", "Second stage gate (demo)",
+                 today + timedelta(days=20 + element.order)),
+            ],
+        )  # fmt: skip
+        first = award.stage_gates.order_by("due_on").first()
+        assert first is not None
+        awards.evaluate_gate(
+            first,
+            "continue",
+            actor=pd,
+            reasons="デモ：研究開発は計画どおり進捗しており、継続とする。",
+            now=datetime.combine(date(2023, 12, 15), time(10), tzinfo=TOKYO),
+        )
+        created.append(number)
+    return created
 
 
 def _load_proposals(entries: list[dict[str, Any]]) -> list[str]:

@@ -139,3 +139,24 @@ def test_the_demo_has_a_draft_with_an_accepted_co_investigator_and_a_share(demo)
         (first + 1, 1_500_000),
     ]
     assert load_demo()["proposals_created"] == []
+
+
+def test_moonshot_goal_6_has_its_twelve_projects_as_awards_with_a_gate_each(demo):
+    from openrd.awards.models import Award
+    from openrd.awards.my_tasks import GATE
+    from openrd.core.my_tasks import tasks_for
+
+    awards = Award.objects.filter(program__code="moonshot", element__parent__code="goal-6")
+    assert sorted(demo["awards_created"]) == sorted(a.grant_number for a in awards)
+    assert awards.count() == 12
+    pm1 = awards.get(grant_number="DEMO-MS6-PM1")
+    assert pm1.pi_name_ja == "山本 剛"
+    assert pm1.institution.name_en == "NEC Corporation"
+    for award in awards:
+        assert award.budget_lines.exists()
+        assert award.stage_gates.filter(status="continue").count() == 1
+    # The PD and the PM find the next gates on their dashboard.
+    pd, pm = User.objects.get(username="pd"), User.objects.get(username="pm")
+    assert len([t for t in tasks_for(pd) if t.kind == GATE]) == 12
+    assert [t.title for t in tasks_for(pm) if t.kind == GATE] == [pm1.title]
+    assert load_demo()["awards_created"] == []

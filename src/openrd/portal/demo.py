@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,100 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "calls_created": calls,
         "proposals_created": _load_proposals(data.get("proposals", [])),
         "awards_created": _load_moonshot_awards(today=to_tokyo(timezone.now()).date()),
+        "review_rounds_created": _load_review_round(),
     }
+
+
+_DEMO_REVIEW_TITLE = "ウエハ研磨スラリーの再生利用技術の実現可能性調査（デモ）"
+_DEMO_ROUND = "書面審査（デモ）"
+
+
+@cache  # the same few documents every time the demo is loaded in a process
+def _demo_pdf(title: str) -> bytes:
+    """A one-page document standing in for an attachment of the demo's proposal."""
+    from html import escape
+
+    from openrd.proposals.documents.pdf import PdfUnavailable, html_to_pdf
+
+    try:
+        return html_to_pdf(
+            f"<html lang='ja'><body><h1>{escape(title)}</h1>"
+            "<p>デモ用の架空の書類です。実在の計画ではありません。</p></body></html>"
+        )
+    except PdfUnavailable:
+        import io
+
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def _load_review_round() -> list[str]:
+    """A second, endorsed proposal of the startup to the open SBIR call, a document
+    review round run by NEDO with the demo reviewer in its pool, opened: the reviewer
+    finds the request on their dashboard. Left alone once the round exists."""
+    from openrd.proposals import services as proposals
+    from openrd.review import services as review
+    from openrd.review.models import ReviewRound
+
+    # Asked first, and of the rounds alone: a reload costs one cheap query.
+    if ReviewRound.objects.filter(name_ja=_DEMO_ROUND).exists():
+        return []
+    call = Call.objects.filter(program__code="sbir", status=CallStatus.OPEN).first()
+    users = {u.username: u for u in User.objects.filter(
+        username__in=["startup", "startup-officer", "nedo", "reviewer"])}  # fmt: skip
+    if call is None or len(users) < 4:
+        return []
+    applicant, staff, reviewer = users["startup"], users["nedo"], users["reviewer"]
+    proposal = applicant.proposals.filter(title_ja=_DEMO_REVIEW_TITLE).first()
+    if proposal is None:
+        first = call.first_budget_year
+        proposal = proposals.create_proposal(
+            actor=applicant,
+            call=call,
+            changes=proposals.DraftChanges(
+                fields={
+                    "title_ja": _DEMO_REVIEW_TITLE,
+                    "title_en": "Feasibility of recycling wafer polishing slurry (demo)",
+                    "abstract_ja": "半導体ウエハの研磨工程で使う研磨スラリーを回収・再生し、"
+                    "省エネルギーと資源循環を両立させる技術の実現可能性を調べる。デモ用の架空の提案。",
+                    "effort_percent": 30,
+                },
+                budget=[(first, 7_000_000), (first + 1, 5_000_000)],
+            ),
+        )
+        for document in call.documents.filter(required=True):
+            proposals.attach_document(
+                proposal,
+                actor=applicant,
+                document_code=document.code,
+                upload=_demo_pdf(f"{document.name_ja}（デモ）"),
+                filename=f"{document.code}.pdf",
+            )
+        proposals.submit_proposal(proposal, actor=applicant, idempotency_key="demo-review-1")
+        proposals.endorse_proposal(proposal, actor=users["startup-officer"])
+    review.save_reviewer(
+        reviewer,
+        actor=staff,
+        research_fields=["半導体"],
+        keywords=["研磨", "ウエハ", "スラリー", "省エネルギー"],
+        max_load=5,
+    )
+    review_round = review.create_round(
+        call,
+        actor=staff,
+        name_ja=_DEMO_ROUND,
+        name_en="Document review (demo)",
+        due_at=call.closes_at + timedelta(days=21),
+        reviewers_per_proposal=1,
+    )
+    review.auto_assign(review_round, actor=staff)
+    review.open_round(review_round, actor=staff)
+    return [review_round.name_ja]
 
 
 # Budgets and gate dates of the demo's Moonshot Goal 6 projects are illustrative: the

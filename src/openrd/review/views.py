@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openrd.accounts.models import User
+from openrd.accounts.models import Role, User
+from openrd.accounts.queries import role_organisation_ids
 from openrd.core.access import deny, get_visible_or_404
 from openrd.core.refusals import Refused
 from openrd.proposals.documents import pdf
@@ -48,6 +49,7 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
             "awaiting": [a for a in rows if a.status == AssignmentStatus.INVITED],
             "accepted": [a for a in rows if a.status == AssignmentStatus.ACCEPTED],
             "submitted": [a for a in rows if a.status == AssignmentStatus.SUBMITTED],
+            "runs_rounds": bool(role_organisation_ids(request.user, Role.AGENCY_STAFF)),
         },
     )
 

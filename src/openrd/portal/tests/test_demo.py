@@ -160,3 +160,20 @@ def test_moonshot_goal_6_has_its_twelve_projects_as_awards_with_a_gate_each(demo
     assert len([t for t in tasks_for(pd) if t.kind == GATE]) == 12
     assert [t.title for t in tasks_for(pm) if t.kind == GATE] == [pm1.title]
     assert load_demo()["awards_created"] == []
+
+
+def test_the_demo_reviewer_finds_a_review_request_on_the_dashboard(client, demo):
+    from openrd.core.my_tasks import tasks_for
+    from openrd.review.models import ReviewAssignment
+    from openrd.review.my_tasks import REQUEST
+
+    assert demo["review_rounds_created"] == ["書面審査（デモ）"]
+    reviewer = User.objects.get(username="reviewer")
+    (assignment,) = ReviewAssignment.objects.filter(reviewer=reviewer)
+    assert assignment.status == "invited"
+    assert [t.kind for t in tasks_for(reviewer)] == [REQUEST]
+    client.force_login(reviewer)
+    assert f"/ja/reviews/{assignment.pk}/" in client.get("/ja/dashboard/").content.decode()
+    # The startup's other proposal, the one with a co-investigator, is still a draft.
+    assert User.objects.get(username="startup").proposals.filter(status="draft").exists()
+    assert load_demo()["review_rounds_created"] == []

@@ -43,11 +43,13 @@ from openrd.review.models import (
 from openrd.review.rules import assignment as solver
 from openrd.review.rules import scoring
 from openrd.review.rules.conflicts import (
+    DECLARED,
     REVIEW_POLICY_SOURCE,
     Conflict,
     ConflictPolicy,
     PersonFacts,
     ProposalFacts,
+    declared_conflict,
     find_conflicts,
 )
 from openrd.review.rules.lifecycle import (
@@ -287,7 +289,8 @@ def compute_conflicts(
                         computed_at=moment,
                     )
                 )
-    ReviewConflict.objects.filter(round=locked).delete()
+    # A reviewer's own declaration is no computed fact: it stays, whatever the facts say.
+    ReviewConflict.objects.filter(round=locked).exclude(code=DECLARED).delete()
     ReviewConflict.objects.bulk_create(rows, batch_size=1000)
     audit.record(
         "review.round.conflicts_computed",
@@ -630,6 +633,47 @@ def decline_assignment(
         row.answered_at, row.decline_reason = moment, text
         row.save(update_fields=["answered_at", "decline_reason"])
         return {"reason": text} if text else {}
+
+    return _move_assignment(
+        locked, AssignmentStatus.DECLINED, actor=actor, now=moment, effect=stamp
+    )
+
+
+@transaction.atomic
+def declare_conflict(
+    assignment: ReviewAssignment, *, actor: User, note: str = "", now: datetime | None = None
+) -> ReviewAssignment:
+    """The reviewer declares a conflict of interest the facts did not show: it is kept
+    with the round's conflicts (so the pair is never proposed again and the proposal
+    never shown to them) and the request is declined."""
+    moment = now or timezone.now()
+    text = (note or "").strip()
+    if len(text) > MAX_DECLINE_REASON:
+        raise ValidationError(
+            {"reason": _("Enter at most %(max)d characters.") % {"max": MAX_DECLINE_REASON}}
+        )
+    locked = _lock_assignment(assignment)
+    _own(locked, actor)
+    with translation.override("ja"):
+        ja = declared_conflict(text)
+    with translation.override("en"):
+        en = declared_conflict(text)
+
+    def stamp(row: ReviewAssignment) -> dict[str, Any]:
+        ReviewConflict.objects.create(
+            round_id=row.round_id,
+            proposal_id=row.proposal_id,
+            reviewer_id=row.reviewer_id,
+            code=ja.code,
+            source=ja.source,
+            evidence=dict(ja.evidence),
+            message_ja=ja.message,
+            message_en=en.message,
+            computed_at=moment,
+        )
+        row.answered_at, row.decline_reason = moment, text or en.message
+        row.save(update_fields=["answered_at", "decline_reason"])
+        return {"conflict_declared": True} | ({"note": text} if text else {})
 
     return _move_assignment(
         locked, AssignmentStatus.DECLINED, actor=actor, now=moment, effect=stamp

@@ -140,6 +140,14 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     try:
+        if request.POST.get("decision") == "conflict":
+            services.declare_conflict(
+                assignment, actor=_me(request), note=request.POST.get("reason", "")
+            )
+            messages.success(
+                request, _("You declared a conflict of interest; the request is declined.")
+            )
+            return redirect("review:my_assignments")
         if request.POST.get("decision") == "decline":
             services.decline_assignment(
                 assignment, actor=_me(request), reason=request.POST.get("reason", "")

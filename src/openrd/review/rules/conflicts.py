@@ -482,6 +482,11 @@ def _declared(declaration: Declaration, source: str) -> Conflict:
     return Conflict(DECLARED, message, source, evidence={"note": note})
 
 
+def declared_conflict(note: str = "", source: str = REVIEW_POLICY_SOURCE) -> Conflict:
+    """The conflict a reviewer declares themselves, with their note."""
+    return _declared(Declaration(True, note), source)
+
+
 def find_conflicts(
     reviewer: PersonFacts,
     proposal: ProposalFacts,

@@ -256,3 +256,22 @@ def test_the_reviewer_lists_only_their_own_invited_assignments(reviewing):
     assert all(a.reviewer_id == mine.pk for a in listed)
     assert not queries.my_assignments(reviewing.world.stranger).exists()
     assert timezone.now() < reviewing.round.due_at
+
+
+def test_a_declared_conflict_declines_and_outlives_a_recomputation(reviewing):
+    assignment = opened(reviewing)[0]
+    services.declare_conflict(assignment, actor=assignment.reviewer, note="共同研究の予定がある")
+    row = ReviewAssignment.objects.get(pk=assignment.pk)
+    assert row.status == AssignmentStatus.DECLINED
+    pair = {"round": reviewing.round, "proposal": assignment.proposal,
+            "reviewer": assignment.reviewer}  # fmt: skip
+    declared = ReviewConflict.objects.get(code="review.conflict.declared", **pair)
+    assert "共同研究の予定がある" in declared.message_ja
+    services.compute_conflicts(reviewing.round, actor=reviewing.world.nedo_staff)
+    assert ReviewConflict.objects.filter(code="review.conflict.declared", **pair).count() == 1
+    services.auto_assign(reviewing.round, actor=reviewing.world.nedo_staff)
+    assert not ReviewAssignment.objects.filter(
+        status=AssignmentStatus.PROPOSED, proposal=assignment.proposal,
+        reviewer=assignment.reviewer,
+    ).exists()  # fmt: skip
+    assert not queries.my_assignments(assignment.reviewer).filter(pk=assignment.pk).exists()

@@ -168,3 +168,13 @@ def test_the_dashboard_shows_requests_then_reviews_to_write(client, reviewing, i
     assert [t.kind for t in after] == [TO_WRITE]
     body = page(client, reviewer, "/ja/dashboard/").content.decode()
     assert f"/ja/reviews/{invited.pk}/" in body
+
+
+def test_declaring_a_conflict_on_the_page_closes_the_proposal_for_good(client, reviewing, invited):
+    response = page(
+        client, invited.reviewer, f"/ja/reviews/{invited.pk}/answer/",
+        decision="conflict", reason="指導学生が共同研究者",
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert ReviewAssignment.objects.get(pk=invited.pk).status == AssignmentStatus.DECLINED
+    assert page(client, invited.reviewer, f"/ja/reviews/{invited.pk}/").status_code == 404

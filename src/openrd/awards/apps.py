@@ -8,4 +8,5 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from openrd.awards import my_tasks  # noqa: F401  (stage gates on "My tasks")
+        # Stage gates and reports on "My tasks".
+        from openrd.awards import my_tasks, my_tasks_reports  # noqa: F401

@@ -85,6 +85,15 @@ class Award(models.Model):
         null=True,
         blank=True,
     )
+    # In a staged program (SBIR), the earlier phase's award this one continues.
+    previous_award = models.ForeignKey(
+        "self",
+        verbose_name=_("continues the award"),
+        on_delete=models.PROTECT,
+        related_name="next_phases",
+        null=True,
+        blank=True,
+    )
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     status = models.CharField(
@@ -188,3 +197,83 @@ class StageGate(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_ja, self.name_en)
+
+
+class ReportKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress report")  # 年次報告書
+    FINAL = "final", _("Final report")  # 終了報告書（実績報告書）
+
+
+class ReportStatus(models.TextChoices):
+    DUE = "due", pgettext_lazy("award report", "Not submitted")
+    SUBMITTED = "submitted", pgettext_lazy("award report", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("award report", "Accepted")
+    RETURNED = "returned", pgettext_lazy("award report", "Returned")
+
+
+REPORT_BODY_MAX = 20_000
+
+
+class AwardReport(models.Model):
+    """A report the PI owes on the award: one progress report per fiscal year but the
+    last (年次報告), and the final report (終了報告); accepted or returned by the
+    staff of an agency that runs the program. Not public."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.CASCADE, related_name="reports"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
+    # The fiscal year a progress report covers; none for the final report.
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DUE
+    )
+    body = models.TextField(_("report"), max_length=REPORT_BODY_MAX, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    return_comment = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["award", "due_on", "id"]
+        verbose_name = _("award report")
+        verbose_name_plural = _("award reports")
+        indexes = [models.Index(fields=["status", "due_on"], name="award_report_status_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "kind", "fiscal_year"], name="one_award_report_per_year"
+            ),
+            # NULL fiscal years are distinct in a unique index: one final report, said apart.
+            models.UniqueConstraint(
+                fields=["award"],
+                condition=Q(kind="final"),
+                name="one_final_report_per_award",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="progress") & Q(fiscal_year__isnull=False))
+                | (Q(kind="final") & Q(fiscal_year__isnull=True)),
+                name="award_report_year_for_progress_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        year = f" FY{self.fiscal_year}" if self.fiscal_year else ""
+        return f"{self.award.grant_number} {self.kind}{year}"

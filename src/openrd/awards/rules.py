@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from openrd.awards.models import AwardStatus as A
 from openrd.awards.models import GateOutcome as G
+from openrd.awards.models import ReportKind as K
+from openrd.awards.models import ReportStatus as R
 from openrd.core.decisions import Decision, Reason
 from openrd.core.fiscal import fiscal_year_of, format_wareki_date
 from openrd.core.i18n import current_lang
@@ -149,3 +151,101 @@ def check_gate_evaluation(facts: GateFacts, outcome: str) -> Decision:
             _reason("award.gate_outcome_unknown", _("Choose an outcome from the list."))
         )
     return Decision(tuple(_gate_open(facts) + _GATE_GUARDS[outcome](facts)))
+
+
+# ---------------------------------------------------------------- reports (年次報告・終了報告)
+
+REPORT_SOURCE = "各制度の委託研究契約事務処理説明書・交付要綱（年次報告書、終了報告書）"
+
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.DUE: frozenset({R.SUBMITTED}),
+    R.SUBMITTED: frozenset({R.ACCEPTED, R.RETURNED}),
+    R.RETURNED: frozenset({R.SUBMITTED}),
+    R.ACCEPTED: frozenset(),
+}
+# A report is written for an award that runs or has just ended as planned; a
+# suspended, terminated or spun-out award reports by the agency's own instruction.
+REPORTING_AWARD_STATES: frozenset[str] = frozenset({A.ACTIVE, A.COMPLETED})
+
+# The final report (終了報告書, the 実績報告書 of many programs) is due 61 days after
+# the award's last day: many Japanese programs ask for it "within 61 days of the end
+# of the research period, or by 31 May for a period ending with the fiscal year";
+# 61 days is the first of the two, and the one that fits every end date.
+FINAL_REPORT_WITHIN = timedelta(days=61)
+# A progress report covers one fiscal year (April to March) and is due two months
+# after it ends: by 31 May.
+PROGRESS_REPORT_DUE = (5, 31)
+
+
+def report_schedule(starts_on: date, ends_on: date) -> list[tuple[str, int | None, date]]:
+    """(kind, fiscal_year, due_on) of every report an award of this period owes: a
+    progress report for each fiscal year but the last (FY2024, ending 31 March 2025,
+    is due 31 May 2025), and the final report 61 days after ``ends_on``."""
+    first, last = fiscal_year_of(starts_on), fiscal_year_of(ends_on)
+    month, day = PROGRESS_REPORT_DUE
+    out: list[tuple[str, int | None, date]] = [
+        (K.PROGRESS, fy, date(fy + 1, month, day)) for fy in range(first, last)
+    ]
+    out.append((K.FINAL, None, ends_on + FINAL_REPORT_WITHIN))
+    return out
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    status: str
+    award_status: str
+    body: str = ""
+    comment: str = ""
+
+
+def _report_submit(facts: ReportFacts) -> list[Reason]:
+    out = []
+    if not facts.body.strip():
+        out.append(
+            _reason(
+                "award.report_empty", _("Write the report before submitting it."), REPORT_SOURCE
+            )
+        )
+    if facts.award_status not in REPORTING_AWARD_STATES:
+        out.append(
+            _reason(
+                "award.report_award_not_reporting",
+                _("Reports are submitted for an active award or one that has just been completed."),
+                REPORT_SOURCE,
+            )
+        )
+    return out
+
+
+def _report_return(facts: ReportFacts) -> list[Reason]:
+    if facts.comment.strip():
+        return []
+    return [
+        _reason(
+            "award.report_comment_missing",
+            _("Say what the principal investigator should change."),
+            REPORT_SOURCE,
+        )
+    ]
+
+
+_REPORT_GUARDS: dict[str, Callable[[ReportFacts], list[Reason]]] = {
+    R.SUBMITTED: _report_submit,
+    R.ACCEPTED: lambda facts: [],
+    R.RETURNED: _report_return,
+}
+assert set(_REPORT_GUARDS) == {t for targets in REPORT_TRANSITIONS.values() for t in targets}
+
+
+def check_report_transition(facts: ReportFacts, target: str) -> Decision:
+    """Whether the report may move to ``target`` now, with every reason."""
+    if target not in REPORT_TRANSITIONS.get(facts.status, frozenset()):
+        return Decision.of(
+            _reason(
+                "award.report_transition_not_allowed",
+                _("This step is not possible for a report in this state: %(status)s.")
+                % {"status": str(R(facts.status).label)},
+                REPORT_SOURCE,
+            )
+        )
+    return Decision(tuple(_REPORT_GUARDS[target](facts)))

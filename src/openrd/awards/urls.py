@@ -1,9 +1,21 @@
 from django.urls import path
 
-from openrd.awards import views
+from openrd.awards import views, views_portfolio, views_reports
 
 app_name = "awards"
 urlpatterns = [
     path("", views.award_list, name="list"),
     path("<int:pk>/", views.award_detail, name="detail"),
+    path("reports/overdue/", views_reports.reports_overdue, name="reports_overdue"),
+    path("reports/<int:pk>/", views_reports.report_detail, name="report"),
+    path(
+        "portfolio/<slug:program>/<slug:element>/",
+        views_portfolio.portfolio_page,
+        name="portfolio",
+    ),
+    path(
+        "portfolio/<slug:program>/<slug:element>.csv",
+        views_portfolio.portfolio_csv,
+        name="portfolio_csv",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from openrd.awards import phases
 from openrd.awards.queries import award_with_gates, public_awards
 from openrd.core.listing import Listing, paginate, parse
 from openrd.programs.models import Program
@@ -33,8 +34,14 @@ def award_list(request: HttpRequest) -> HttpResponse:
 
 
 def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    award = award_with_gates(pk).select_related("element", "call").first()
+    award = (
+        award_with_gates(pk)
+        .select_related("element__parent", "call", "previous_award__call")
+        .prefetch_related("next_phases")
+        .first()
+    )
     if award is None:
         raise Http404
     total = sum(b.amount_yen for b in award.budget_lines.all())
-    return render(request, "awards/award_detail.html", {"award": award, "total": total})
+    context = {"award": award, "total": total, "handoff": phases.is_handoff(award)}
+    return render(request, "awards/award_detail.html", context)

@@ -101,6 +101,76 @@ def bar_chart_svg(
     return _accessible(out.getvalue(), title=title, desc=desc, chart_id=chart_id)
 
 
+# Series colours, distinct in hue and lightness; past the seventh series they come
+# round again, hatched, so that no two segments look alike.
+SERIES_COLOURS = ["#0017c1", "#e25100", "#197a4b", "#8843e1", "#b78f00", "#00a3bf", "#ec0000"]
+SERIES_HATCHES = ["", "//", "..", "xx", "\\\\", "++", "oo"]
+
+
+def stacked_bar_chart_svg(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    title: str,
+    desc: str,
+    chart_id: str,
+    total_labels: Sequence[str] | None = None,
+    axis_label: str = "",
+) -> str:
+    """Horizontal bars named by ``labels``, each stacked from ``series``
+    (name, one value per label), with a legend of the series names, as an ``<svg>``.
+
+    ``total_labels`` are written at the end of each bar (e.g. "1.2億円"); by default
+    the sums themselves. ``chart_id`` prefixes the ids of the title and description.
+    """
+    if any(len(values) != len(labels) for _name, values in series):
+        raise ValueError("one value per label in every series")
+    totals = [sum(float(values[i]) for _n, values in series) for i in range(len(labels))]
+    shown = list(total_labels) if total_labels is not None else [f"{v:,.0f}" for v in totals]
+    height = 1.3 + 0.45 * max(len(labels), 1) + 0.25 * ((len(series) + 2) // 3)
+    with _LOCK, plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7, height))
+        try:
+            positions = list(range(len(labels)))
+            left = [0.0] * len(labels)
+            bars = None
+            for i, (name, values) in enumerate(series):
+                bars = ax.barh(
+                    positions,
+                    [float(v) for v in values],
+                    left=list(left),
+                    label=name,
+                    color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    hatch=SERIES_HATCHES[(i // len(SERIES_COLOURS)) % len(SERIES_HATCHES)] or None,
+                    edgecolor="white",
+                    linewidth=0.8,
+                )
+                left = [a + float(b) for a, b in zip(left, values, strict=True)]
+            ax.set_yticks(positions, labels=list(labels))
+            ax.invert_yaxis()  # the first label on top, as in the table
+            if bars is not None:
+                ax.bar_label(bars, labels=shown, padding=4)
+            ax.set_xlim(0, (max(totals, default=0) or 1) * 1.3)
+            ax.xaxis.set_visible(False)
+            ax.spines["bottom"].set_visible(False)
+            if axis_label:
+                ax.set_title(axis_label, loc="left", fontsize=10)
+            if series:
+                ax.legend(
+                    loc="upper center",
+                    bbox_to_anchor=(0.5, -0.02),
+                    ncol=min(3, len(series)),
+                    frameon=False,
+                    fontsize=9,
+                )
+            fig.tight_layout()
+            out = io.StringIO()
+            fig.savefig(out, format="svg", bbox_inches="tight")
+        finally:
+            plt.close(fig)
+    return _accessible(out.getvalue(), title=title, desc=desc, chart_id=chart_id)
+
+
 _DECLARATION = re.compile(r"\s*([a-z-]+)\s*:\s*([^;]+?)\s*(?:;|$)")
 
 

@@ -126,6 +126,22 @@ KINDS: dict[str, Kind] = {
             "申請者",
             "The applicant",
         ),
+        Kind(
+            "award.report_due",
+            "年次報告書・終了報告書の提出期限のお知らせ",
+            "Reminder: a report on your award is due",
+            True,
+            "研究代表者",
+            "The principal investigator",
+        ),
+        Kind(
+            "award.report_returned",
+            "報告書の差戻し",
+            "Report returned",
+            True,
+            "研究代表者",
+            "The principal investigator",
+        ),
     )
 }
 

@@ -109,7 +109,9 @@ def award_next_phase(
     """The award of a proposal selected in the next phase, continuing ``previous``;
     refused with the reasons where it does not follow on."""
     previous = (
-        Award.objects.select_for_update()
+        # Only the award's row is locked: PostgreSQL locks no row of an outer join
+        # (its call is optional).
+        Award.objects.select_for_update(of=("self",))
         .select_related("call__topic", "program")
         .get(pk=previous.pk)
     )

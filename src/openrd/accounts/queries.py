@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
 from openrd.accounts.models import ApiToken, Role, User
+
+
+def signed_in_user(request: Any) -> User:
+    """The account behind a request that ``login_required`` or the API's auth let
+    through: for the services' ``actor``, which is always an account."""
+    return cast(User, request.user)
 
 
 def is_active_user(user: Any) -> bool:

@@ -10,16 +10,12 @@ from ninja import Field, Query, Router, Schema
 
 from openrd.accounts.api_auth import optional_auth
 from openrd.awards.models import Award
-from openrd.awards.queries import award_with_gates, public_awards
+from openrd.awards.queries import AWARD_LISTING, award_with_gates, public_awards
 from openrd.core.api_paging import PAGED_OPENAPI, PageQuery, paged
 from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
-from openrd.core.listing import Listing, order_fields
+from openrd.core.listing import order_fields
 
 router = Router(tags=["awards"])
-
-AWARD_LISTING = Listing(
-    sorts={"grant_number": ("grant_number",), "start": ("starts_on",)}, default_sort="grant_number"
-)
 
 
 class BudgetOut(Schema):

@@ -52,15 +52,15 @@ def gate_tasks(user: Any, now: datetime) -> list[Task]:
         return []
     tasks = []
     for gate in rows:
-        url = reverse("awards:detail", args=[gate.award_id])
+        due_at = _due_at(gate)
         tasks.append(
             Task(
                 kind=GATE,
                 title=gate.award.title,
                 detail=gate.name,
-                url=url,
-                due_at=_due_at(gate),
-                urgency=urgency_of(_due_at(gate), now),
+                url=reverse("awards:detail", args=[gate.award_id]),
+                due_at=due_at,
+                urgency=urgency_of(due_at, now),
             )
         )
     return tasks

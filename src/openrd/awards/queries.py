@@ -6,6 +6,14 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from openrd.awards.models import Award, AwardBudget, StageGate
+from openrd.core.listing import Listing
+
+# The orders of the award lists (page and API) and the page's filter.
+AWARD_LISTING = Listing(
+    sorts={"grant_number": ("grant_number",), "start": ("starts_on",)},
+    default_sort="grant_number",
+    filters=("program",),
+)
 
 
 def public_awards(program: str = "", words: str = "") -> QuerySet[Award]:

@@ -26,10 +26,10 @@ from openrd.awards.rules import (
 from openrd.core import audit
 from openrd.core.fiscal import fiscal_year_of
 from openrd.core.lifecycle import enter_state
-from openrd.core.money import YenError, validate_yen
 from openrd.core.refusals import Refused
 from openrd.programs.models import Program, ProgramElement
 from openrd.programs.rules import program_rules
+from openrd.proposals.services.common import clean_amounts_by_year
 from openrd.review.models import Selection, SelectionOutcome
 
 
@@ -52,16 +52,9 @@ def may_evaluate(user: User, award: Award) -> bool:
 
 
 def _budget(lines: Sequence[tuple[int, object]]) -> dict[int, int]:
+    """Budget lines as yen by fiscal year, each year once: errors under ``budget.{row}``."""
     errors: dict[str, list[str]] = {}
-    cleaned: dict[int, int] = {}
-    for i, (year, amount) in enumerate(lines):
-        if year in cleaned:
-            errors[f"budget.{i}.fiscal_year"] = [_("This fiscal year is entered twice.")]
-            continue
-        try:
-            cleaned[year] = int(validate_yen(amount))
-        except YenError as exc:
-            errors[f"budget.{i}.amount_yen"] = [exc.message]
+    cleaned, _refused = clean_amounts_by_year(list(lines), errors, key="budget")
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -6,22 +6,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from openrd.awards import phases
-from openrd.awards.queries import award_with_gates, public_awards
-from openrd.core.listing import Listing, paginate, parse
+from openrd.awards.queries import AWARD_LISTING, award_with_gates, public_awards
+from openrd.core.listing import paginate, parse
 from openrd.programs.models import Program
-
-AWARD_PAGE_LISTING = Listing(
-    sorts={"grant_number": ("grant_number",), "start": ("starts_on",)},
-    default_sort="grant_number",
-    filters=("program",),
-)
 
 
 def award_list(request: HttpRequest) -> HttpResponse:
-    params = parse(AWARD_PAGE_LISTING, request.GET)
+    params = parse(AWARD_LISTING, request.GET)
     program = params.filters.get("program", "")
     rows = public_awards(program, params.q)
-    page = paginate(rows, AWARD_PAGE_LISTING, params, request.GET)
+    page = paginate(rows, AWARD_LISTING, params, request.GET)
     return render(
         request,
         "awards/award_list.html",

@@ -6,7 +6,7 @@ audit entry.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,18 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openrd.accounts.models import Role, User
-from openrd.accounts.queries import role_organisation_ids
+from openrd.accounts.models import Role
+from openrd.accounts.queries import role_organisation_ids, signed_in_user
 from openrd.awards import reports
 from openrd.awards.models import REPORT_BODY_MAX, AwardReport, ReportStatus
 from openrd.awards.services import may_manage
 from openrd.core.access import deny, get_visible_or_404
 from openrd.core.refusals import Refused
-
-
-def _me(request: HttpRequest) -> User:
-    # Every view here is behind login_required: the user is a signed-in account.
-    return cast(User, request.user)
 
 
 @login_required
@@ -54,7 +49,7 @@ def _render_report(
     typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     award = report.award
     is_pi = award.pi_id is not None and award.pi_id == me.pk
     is_staff = may_manage(me, award.program)
@@ -90,13 +85,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         if action == "submit":
-            reports.submit_report(report, actor=_me(request), body=typed["body"])
+            reports.submit_report(report, actor=signed_in_user(request), body=typed["body"])
             messages.success(request, _("Your report was submitted."))
         elif action == "accept":
-            reports.accept_report(report, actor=_me(request))
+            reports.accept_report(report, actor=signed_in_user(request))
             messages.success(request, _("The report was accepted."))
         elif action == "return":
-            reports.return_report(report, actor=_me(request), comment=typed["comment"])
+            reports.return_report(report, actor=signed_in_user(request), comment=typed["comment"])
             messages.success(request, _("The report was returned to the principal investigator."))
         else:
             return _render_report(request, report, status=400)

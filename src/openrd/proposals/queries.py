@@ -169,10 +169,19 @@ def proposal_access(user: Any, pk: int, *, request: HttpRequest | None = None) -
     )
 
 
+def version_file_digests(version: ProposalVersion) -> set[str]:
+    """The SHA-256 digests of the files frozen in one submitted version."""
+    return {
+        str(a["sha256"])
+        for a in version.content.get("attachments", [])
+        if isinstance(a, dict) and a.get("sha256")
+    }
+
+
 def visible_file_digests(access: ProposalAccess) -> set[str]:
     """The SHA-256 digests of the files this viewer may download for the proposal:
     the files of the versions the viewer sees, and for the owners the working copy's."""
-    digests = {a["sha256"] for v in access.versions() for a in v.content.get("attachments", [])}
+    digests = {d for v in access.versions() for d in version_file_digests(v)}
     if access.mode == OWNER:
         digests |= set(access.proposal.attachments.values_list("file__sha256", flat=True))
     return digests

@@ -8,14 +8,14 @@ the call's agency run rounds and decide (``/reviews/rounds``). Anything else is 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth
-from openrd.accounts.models import User
+from openrd.accounts.queries import signed_in_user
 from openrd.core.access import get_visible_or_404
 from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, RefusalOut, ValidationErrorOut
 from openrd.proposals.models import Proposal
@@ -26,11 +26,6 @@ router = Router(tags=["review"], auth=api_auth)
 
 COMMON = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE = {**WRITE_ERRORS, 409: RefusalOut}
-
-
-def _me(request: HttpRequest) -> User:
-    # api_auth lets only a signed-in person or a valid token through.
-    return cast(User, request.user)
 
 
 class RoundRef(Schema):
@@ -187,7 +182,7 @@ def my_reviews(request: HttpRequest) -> list[dict[str, Any]]:
 def accept(request: HttpRequest, pk: int, payload: AcceptIn) -> dict[str, Any]:
     done = services.accept_assignment(
         _mine(request, pk),
-        actor=_me(request),
+        actor=signed_in_user(request),
         confirmed_no_conflict=payload.no_conflict,
         accepted_confidentiality=payload.confidentiality,
     )
@@ -201,7 +196,7 @@ def accept(request: HttpRequest, pk: int, payload: AcceptIn) -> dict[str, Any]:
 )
 def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
     mine = _mine(request, pk)
-    done = services.decline_assignment(mine, actor=_me(request), reason=payload.reason)
+    done = services.decline_assignment(mine, actor=signed_in_user(request), reason=payload.reason)
     return _assignment_dict(done)
 
 
@@ -214,7 +209,7 @@ def put_review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, An
     assignment = get_visible_or_404(queries.open_assignments(request.user), request=request, pk=pk)
     review = services.save_review(
         assignment,
-        actor=_me(request),
+        actor=signed_in_user(request),
         scores=payload.scores,
         comment=payload.comment,
         panel_comment=payload.panel_comment,
@@ -238,7 +233,7 @@ def list_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Run the automatic assignment (conflicts computed afresh first)",
 )
 def assign(request: HttpRequest, pk: int) -> dict[str, Any]:
-    report = services.auto_assign(_staff_round(request, pk), actor=_me(request))
+    report = services.auto_assign(_staff_round(request, pk), actor=signed_in_user(request))
     return {
         "proposed": report.proposed,
         "kept": report.kept,
@@ -256,7 +251,9 @@ def assign(request: HttpRequest, pk: int) -> dict[str, Any]:
     summary="Open the round: the proposed reviewers are invited",
 )
 def open_round(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _round_dict(services.open_round(_staff_round(request, pk), actor=_me(request)))
+    return _round_dict(
+        services.open_round(_staff_round(request, pk), actor=signed_in_user(request))
+    )
 
 
 @router.post(
@@ -265,7 +262,9 @@ def open_round(request: HttpRequest, pk: int) -> dict[str, Any]:
     summary="Close the round",
 )
 def close_round(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _round_dict(services.close_round(_staff_round(request, pk), actor=_me(request)))
+    return _round_dict(
+        services.close_round(_staff_round(request, pk), actor=signed_in_user(request))
+    )
 
 
 @router.post(
@@ -281,7 +280,11 @@ def decide(request: HttpRequest, pk: int, payload: SelectionIn) -> dict[str, Any
         pk=payload.proposal_id,
     )
     decided: Selection = services.decide(
-        review_round, proposal, payload.outcome, actor=_me(request), reason=payload.reason
+        review_round,
+        proposal,
+        payload.outcome,
+        actor=signed_in_user(request),
+        reason=payload.reason,
     )
     return {
         "round_id": decided.round_id,

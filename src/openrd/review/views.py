@@ -8,7 +8,7 @@ else is a 404 with an audit entry.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,24 +19,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openrd.accounts.models import Role, User
-from openrd.accounts.queries import role_organisation_ids
+from openrd.accounts.models import Role
+from openrd.accounts.queries import role_organisation_ids, signed_in_user
 from openrd.core.access import deny, get_visible_or_404
 from openrd.core.refusals import Refused
 from openrd.proposals.documents import pdf
 from openrd.proposals.documents.content import version_document
 from openrd.proposals.documents.views import application_pdf_response
 from openrd.proposals.downloads import stored_pdf_response
+from openrd.proposals.queries import version_file_digests
 from openrd.review import queries, services
 from openrd.review.models import AssignmentStatus, Review, ReviewAssignment
 from openrd.review.rules.scoring import Scale
 
 SCALE = Scale()
-
-
-def _me(request: HttpRequest) -> User:
-    # Every view here is behind login_required: the user is a signed-in account.
-    return cast(User, request.user)
 
 
 @login_required
@@ -142,7 +138,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("decision") == "conflict":
             services.declare_conflict(
-                assignment, actor=_me(request), note=request.POST.get("reason", "")
+                assignment, actor=signed_in_user(request), note=request.POST.get("reason", "")
             )
             messages.success(
                 request, _("You declared a conflict of interest; the request is declined.")
@@ -150,13 +146,13 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("review:my_assignments")
         if request.POST.get("decision") == "decline":
             services.decline_assignment(
-                assignment, actor=_me(request), reason=request.POST.get("reason", "")
+                assignment, actor=signed_in_user(request), reason=request.POST.get("reason", "")
             )
             messages.success(request, _("You declined this review. Thank you for telling us."))
             return redirect("review:my_assignments")
         services.accept_assignment(
             assignment,
-            actor=_me(request),
+            actor=signed_in_user(request),
             confirmed_no_conflict=request.POST.get("no_conflict") == "on",
             accepted_confidentiality=request.POST.get("confidentiality") == "on",
         )
@@ -191,7 +187,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.save_review(
             assignment,
-            actor=_me(request),
+            actor=signed_in_user(request),
             scores=scores,
             comment=comment,
             panel_comment=panel_comment,
@@ -210,12 +206,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_file(request: HttpRequest, pk: int, sha256: str) -> FileResponse:
     assignment = _assignment(request, pk, readable=True)
     version = assignment.proposal.latest_endorsed_version
-    digests = {
-        str(item.get("sha256"))
-        for item in (version.content.get("attachments", []) if version else [])
-        if isinstance(item, dict)
-    }
-    if sha256 not in digests:
+    if version is None or sha256 not in version_file_digests(version):
         deny(request, assignment.proposal, what=f"file {sha256[:12]} of proposal {pk}")
     return stored_pdf_response(sha256)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from openrd.accounts.models import Role, User
-from openrd.accounts.queries import role_organisation_ids
+from openrd.accounts.models import Role
+from openrd.accounts.queries import role_organisation_ids, signed_in_user
 from openrd.core.access import deny, get_visible_or_404
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.programs.forms import TokyoDateTimeField
@@ -42,11 +42,6 @@ from openrd.review.models import (
 from openrd.review.rules import scoring
 
 
-def _me(request: HttpRequest) -> User:
-    # Every view here is behind login_required: the user is a signed-in account.
-    return cast(User, request.user)
-
-
 def _round(request: HttpRequest, pk: int) -> ReviewRound:
     return get_visible_or_404(queries.staff_rounds(request.user), request=request, pk=pk)
 
@@ -56,7 +51,7 @@ def _round(request: HttpRequest, pk: int) -> ReviewRound:
 
 @login_required
 def rounds(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     if not role_organisation_ids(me, Role.AGENCY_STAFF):
         # Only agency staff have rounds; for anyone else the page does not exist.
         deny(request, what="review:rounds")
@@ -111,7 +106,9 @@ def _call_for_round(request: HttpRequest) -> Call:
     raw = request.GET.get("call", "")
     if not raw.isdigit():
         raise Http404
-    return get_visible_or_404(panel.staff_calls(_me(request)), request=request, pk=int(raw))
+    return get_visible_or_404(
+        panel.staff_calls(signed_in_user(request)), request=request, pk=int(raw)
+    )
 
 
 @login_required
@@ -126,7 +123,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
         try:
             made = services.create_round(
                 call,
-                actor=_me(request),
+                actor=signed_in_user(request),
                 name_ja=data["name_ja"],
                 name_en=data["name_en"],
                 due_at=data["due_at"],
@@ -200,7 +197,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = _round(request, pk)
     try:
-        report = services.auto_assign(review_round, actor=_me(request))
+        report = services.auto_assign(review_round, actor=signed_in_user(request))
     except Refused as refused:
         return _refused(request, review_round, refused)
     # The report is shown in this answer itself (200): the shortfalls are the
@@ -213,7 +210,7 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = _round(request, pk)
     try:
-        services.open_round(review_round, actor=_me(request))
+        services.open_round(review_round, actor=signed_in_user(request))
     except Refused as refused:
         return _refused(request, review_round, refused)
     messages.success(request, _("The round is open: the reviewers have been invited."))
@@ -225,7 +222,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = _round(request, pk)
     try:
-        services.close_round(review_round, actor=_me(request))
+        services.close_round(review_round, actor=signed_in_user(request))
     except Refused as refused:
         return _refused(request, review_round, refused)
     messages.success(request, _("The round is closed."))
@@ -264,7 +261,9 @@ def round_add(request: HttpRequest, pk: int) -> HttpResponse:
     if profile is None:
         return invalid([_("Choose a reviewer from the pool.")])
     try:
-        services.assign_by_hand(review_round, proposal, profile.person, actor=_me(request))
+        services.assign_by_hand(
+            review_round, proposal, profile.person, actor=signed_in_user(request)
+        )
     except Refused as refused:
         return _refused(request, review_round, refused)
     except ValidationError as error:
@@ -285,7 +284,7 @@ def round_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespo
     if assignment is None:
         raise Http404
     try:
-        services.remove_assignment(assignment, actor=_me(request))
+        services.remove_assignment(assignment, actor=signed_in_user(request))
     except Refused as refused:
         return _refused(request, review_round, refused)
     messages.success(request, _("The reviewer was taken off the proposal."))

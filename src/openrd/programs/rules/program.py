@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from openrd.accounts.models import OrganisationKind
 from openrd.core.decisions import Decision, Reason
-from openrd.core.i18n import current_lang
+from openrd.core.i18n import current_lang, localized
 
 SEED_SOURCE = "「統合イノベーション戦略2023」について（内閣府、令和5年9月14日）"
 
@@ -21,6 +21,12 @@ RULE_KEYS = {
     "founding_limit_in_principle", "matching_funds_required", "phases", "stage_gates",
     "exit_strategy_required", "sources",
 }  # fmt: skip
+# How OpenRD runs the program where the seed says nothing (ADR 0025): read like the
+# rules, cited as settings, and not something a call can narrow.
+SETTING_KEYS = frozenset(
+    {"conflict_years", "stage_gate_years", "stage_gate_at_end", "matching_funds_ratio"}
+)
+DEFAULT_CONFLICT_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,26 @@ class CallTermsSource:
 
 
 @dataclass(frozen=True)
+class OperatingSetting:
+    """A value the seed does not state and OpenRD sets to run the program: the
+    source says so, with the note on why this value."""
+
+    setting_ja: str
+    setting_en: str = ""
+
+    def cite(self) -> str:
+        # No date in the words: the briefing's Japanese title would put a Japanese date
+        # on English pages outside lang="ja".
+        return _(
+            "Operating setting of this program in OpenRD, not stated in the Cabinet Office "
+            "briefing the program's facts cite: %(note)s"
+        ) % {"note": localized(self.setting_ja, self.setting_en)}
+
+
+Source = RuleSource | CallTermsSource | OperatingSetting
+
+
+@dataclass(frozen=True)
 class ProgramRules:
     max_duration_years: int | None = None
     eligible_org_kinds: tuple[str, ...] = ()
@@ -60,25 +86,74 @@ class ProgramRules:
     phases: tuple[str, ...] = ()
     stage_gates: bool = False
     exit_strategy_required: bool = False
-    sources: dict[str, RuleSource | CallTermsSource] = field(default_factory=dict)
+    # Operating settings (SETTING_KEYS).
+    conflict_years: int = DEFAULT_CONFLICT_YEARS
+    stage_gate_years: tuple[int, ...] = ()
+    stage_gate_at_end: bool = False
+    matching_funds_ratio: float | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def cite(self, key: str) -> str:
         source = self.sources.get(key)
         return source.cite() if source else SEED_SOURCE
 
 
+def _source(key: str, given: object) -> Source:
+    if isinstance(given, dict) and set(given) == {"seed_line", "seed_text"}:
+        return RuleSource(seed_line=int(given["seed_line"]), seed_text=str(given["seed_text"]))
+    if (
+        isinstance(given, dict)
+        and "setting_ja" in given
+        and set(given) <= {"setting_ja", "setting_en"}
+    ):
+        return OperatingSetting(str(given["setting_ja"]), str(given.get("setting_en", "")))
+    raise ValueError(
+        f"source of {key}: give {{ seed_line, seed_text }} or {{ setting_ja, setting_en }}"
+    )
+
+
+def _whole(key: str, value: object, *, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ValueError(f"{key}: expected a whole number of at least {least}")
+    return value
+
+
+def _gate_years(value: object) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple):
+        raise ValueError("stage_gate_years: expected a list of project years")
+    years = tuple(_whole("stage_gate_years", v, least=1) for v in value)
+    if list(years) != sorted(set(years)):
+        raise ValueError("stage_gate_years: expected increasing years without repeats")
+    return years
+
+
+def _ratio(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError("matching_funds_ratio: expected a number above 0")
+    return float(value)
+
+
 def program_rules(data: dict[str, Any]) -> ProgramRules:
     """Read a preset's [rules] table; unknown keys are an error, not ignored."""
-    unknown = sorted(set(data) - RULE_KEYS)
+    known = RULE_KEYS | SETTING_KEYS
+    unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"unknown rule key(s): {', '.join(unknown)}")
-    sources: dict[str, RuleSource | CallTermsSource] = {
-        key: RuleSource(seed_line=int(s["seed_line"]), seed_text=str(s["seed_text"]))
-        for key, s in data.get("sources", {}).items()
-    }
-    unknown_sources = sorted(set(sources) - RULE_KEYS)
+    given_sources = data.get("sources", {})
+    unknown_sources = sorted(set(given_sources) - known)
     if unknown_sources:
         raise ValueError(f"source given for unknown rule(s): {', '.join(unknown_sources)}")
+    sources = {key: _source(key, s) for key, s in given_sources.items()}
+    stage_gates = bool(data.get("stage_gates", False))
+    gate_years = _gate_years(data.get("stage_gate_years", ()))
+    gate_at_end = data.get("stage_gate_at_end", False)
+    if not isinstance(gate_at_end, bool):
+        raise ValueError("stage_gate_at_end: expected true or false")
+    if (gate_years or gate_at_end) and not stage_gates:
+        # A gate schedule in a program without gates would make gates nobody may evaluate.
+        raise ValueError("stage_gate_years / stage_gate_at_end need stage_gates = true")
     return ProgramRules(
         max_duration_years=data.get("max_duration_years"),
         eligible_org_kinds=tuple(data.get("eligible_org_kinds", ())),
@@ -87,8 +162,14 @@ def program_rules(data: dict[str, Any]) -> ProgramRules:
         founding_limit_in_principle=bool(data.get("founding_limit_in_principle", False)),
         matching_funds_required=bool(data.get("matching_funds_required", False)),
         phases=tuple(data.get("phases", ())),
-        stage_gates=bool(data.get("stage_gates", False)),
+        stage_gates=stage_gates,
         exit_strategy_required=bool(data.get("exit_strategy_required", False)),
+        conflict_years=_whole(
+            "conflict_years", data.get("conflict_years", DEFAULT_CONFLICT_YEARS), least=0
+        ),
+        stage_gate_years=gate_years,
+        stage_gate_at_end=gate_at_end,
+        matching_funds_ratio=_ratio(data.get("matching_funds_ratio")),
         sources=sources,
     )
 
@@ -199,6 +280,12 @@ def describe_rules(rules: ProgramRules) -> list[tuple[str, str]]:
         lines.append(
             (_("Industry contributes matching funds."), rules.cite("matching_funds_required"))
         )
+    if rules.matching_funds_ratio is not None:
+        text = _(
+            "Each fiscal year, industry provides matching funds of at least %(percent)s of "
+            "the public budget."
+        ) % {"percent": f"{rules.matching_funds_ratio * 100:g}%"}
+        lines.append((text, rules.cite("matching_funds_ratio")))
     if rules.phases:
         lines.append(
             (
@@ -210,11 +297,36 @@ def describe_rules(rules: ProgramRules) -> list[tuple[str, str]]:
         lines.append(
             (_("Projects pass stage-gate evaluations to continue."), rules.cite("stage_gates"))
         )
+    if rules.stage_gate_years:
+        separator = ", " if current_lang() == "en" else "、"
+        years = separator.join(str(n) for n in rules.stage_gate_years)
+        lines.append(
+            (
+                _("Stage gates fall at the end of project years %(years)s.") % {"years": years},
+                rules.cite("stage_gate_years"),
+            )
+        )
+    if rules.stage_gate_at_end:
+        lines.append(
+            (_("A phase gate falls at the end of each award."), rules.cite("stage_gate_at_end"))
+        )
     if rules.exit_strategy_required:
         lines.append(
             (
                 _("Each project sets an exit strategy for after the program."),
                 rules.cite("exit_strategy_required"),
+            )
+        )
+    if "conflict_years" in rules.sources:
+        # The default applies without a word; a program that sets it shows it with its source.
+        lines.append(
+            (
+                _(
+                    "A reviewer is in conflict with an institution they belong to or belonged "
+                    "to within the last %(years)d years."
+                )
+                % {"years": rules.conflict_years},
+                rules.cite("conflict_years"),
             )
         )
     return lines

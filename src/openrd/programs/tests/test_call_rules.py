@@ -19,6 +19,7 @@ from openrd.programs.rules import (
     program_rules,
     rules_as_dict,
 )
+from openrd.programs.rules.program import SETTING_KEYS
 
 SBIR = program_rules(
     {
@@ -136,6 +137,18 @@ def test_every_rule_but_the_citations_can_be_set_by_a_call():
     assert {"eligible_org_kinds", "max_years_since_founding", "sme_required"} <= CALL_RULE_KEYS
 
 
+@pytest.mark.parametrize("key", sorted(SETTING_KEYS))
+def test_a_call_cannot_change_the_programs_operating_settings(key):
+    assert key not in CALL_RULE_KEYS
+    with pytest.raises(TighteningError, match=key):
+        call_rules(MOONSHOT, {key: 1})
+
+
+def test_a_call_keeps_the_programs_operating_settings():
+    moonshot = program_rules({"stage_gates": True, "stage_gate_years": [3, 5]})
+    assert call_rules(moonshot, {"max_duration_years": 5}).stage_gate_years == (3, 5)
+
+
 def test_the_eligibility_must_be_an_object():
     with pytest.raises(TighteningError):
         call_rules(SBIR, ["startup"])  # type: ignore[arg-type]
@@ -169,7 +182,7 @@ def test_effective_rules_as_a_plain_dict():
     assert out["eligible_org_kinds"] == ["startup"]
     assert out["max_years_since_founding"] == 15
     assert "sources" not in out
-    assert set(out) == CALL_RULE_KEYS
+    assert set(out) == CALL_RULE_KEYS | SETTING_KEYS
 
 
 # ---------------------------------------------------------------- the window

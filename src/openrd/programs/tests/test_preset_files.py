@@ -7,6 +7,7 @@ import pytest
 from openrd.core.money import parse_yen_ja
 from openrd.programs.preset_files import PresetError, parse_preset, read_presets
 from openrd.programs.rules import program_rules
+from openrd.programs.rules.program import SETTING_KEYS
 
 MINIMAL = """
 code = "demo"
@@ -97,11 +98,31 @@ def test_preset_rules_are_readable(spec):
 
 
 @pytest.mark.parametrize("spec", PRESETS, ids=lambda s: s.code)
+def test_every_operating_setting_of_a_preset_has_a_setting_source(spec):
+    settings = set(spec.rules) & SETTING_KEYS
+    sources = spec.rules.get("sources", {})
+    assert {k for k in settings if "setting_ja" not in sources.get(k, {})} == set()
+    assert all(sources[k]["setting_ja"] and sources[k]["setting_en"] for k in settings)
+
+
+def test_the_presets_operating_settings():
+    rules = {p.code: program_rules(p.rules) for p in PRESETS}
+    assert rules["moonshot"].stage_gate_years == (3, 5)
+    assert (rules["sip"].stage_gate_years, rules["sip"].matching_funds_ratio) == ((3,), 0.5)
+    assert rules["sbir"].stage_gate_at_end is True
+    assert {c: r.conflict_years for c, r in rules.items() if "conflict_years" in r.sources} == {
+        "moonshot": 3, "sip": 3, "sbir": 3, "k_program": 3,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", PRESETS, ids=lambda s: s.code)
 def test_every_excerpt_is_on_the_seed_line_it_cites(spec, seed_lines):
     cited = [(spec.code, spec.seed_line, spec.seed_text)]
     cited += [(e.code, e.seed_line, e.seed_text) for e in spec.elements]
     cited += [(f.label_ja, f.seed_line, f.seed_text) for f in spec.figures]
-    cited += [(k, s["seed_line"], s["seed_text"]) for k, s in spec.rules.get("sources", {}).items()]
+    sources = spec.rules.get("sources", {}).items()
+    # Operating settings cite no line of the seed (ADR 0025); every other source does.
+    cited += [(k, s["seed_line"], s["seed_text"]) for k, s in sources if "setting_ja" not in s]
     wrong = [(what, n) for what, n, text in cited if text not in seed_lines[n - 1]]
     assert wrong == []
 

@@ -6,13 +6,16 @@ import pytest
 from django.utils import translation
 
 from openrd.programs.rules import (
+    RULE_KEYS,
     ApplicantFacts,
+    RuleSource,
     add_years,
     check_applicant,
     check_duration,
     describe_rules,
     program_rules,
 )
+from openrd.programs.rules.program import SETTING_KEYS, OperatingSetting
 
 SBIR = program_rules(
     {
@@ -102,3 +105,105 @@ def test_rules_in_plain_words_cite_their_source():
         "(In principle; exceptions are set per call.)"
     ) in texts
     assert dict(lines)[texts[-1]].endswith(", line 1160: “15年以内”")
+
+
+# ---------------------------------------------------------------- operating settings (ADR 0025)
+
+GATES_NOTE = {"setting_ja": "3年目と5年目の終わりに置く。", "setting_en": "End of years 3 and 5."}
+SETTINGS = program_rules(
+    {
+        "stage_gates": True,
+        "stage_gate_years": [3, 5],
+        "stage_gate_at_end": True,
+        "matching_funds_ratio": 0.5,
+        "conflict_years": 5,
+        "sources": {
+            "stage_gates": {"seed_line": 847, "seed_text": "ステージゲート"},
+            "stage_gate_years": GATES_NOTE,
+            "stage_gate_at_end": {"setting_ja": "終了時に置く。", "setting_en": "At the end."},
+            "matching_funds_ratio": {"setting_ja": "公的予算の5割。"},
+            "conflict_years": {"setting_ja": "過去5年。", "setting_en": "Five years."},
+        },
+    }
+)
+
+
+def test_operating_settings_are_read_into_the_rules():
+    assert SETTINGS.stage_gate_years == (3, 5)
+    assert SETTINGS.stage_gate_at_end is True
+    assert SETTINGS.matching_funds_ratio == 0.5
+    assert SETTINGS.conflict_years == 5
+    assert isinstance(SETTINGS.sources["stage_gate_years"], OperatingSetting)
+    assert isinstance(SETTINGS.sources["stage_gates"], RuleSource)
+
+
+def test_without_settings_conflicts_reach_back_3_years_and_nothing_is_scheduled():
+    rules = program_rules({})
+    assert (rules.conflict_years, rules.stage_gate_years) == (3, ())
+    assert (rules.stage_gate_at_end, rules.matching_funds_ratio) == (False, None)
+    assert set(RULE_KEYS) & SETTING_KEYS == set()
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"conflict_years": "3"}, "conflict_years"),
+        ({"conflict_years": True}, "conflict_years"),
+        ({"conflict_years": -1}, "conflict_years"),
+        ({"stage_gates": True, "stage_gate_years": [5, 3]}, "stage_gate_years"),
+        ({"stage_gates": True, "stage_gate_years": [0]}, "stage_gate_years"),
+        ({"stage_gates": True, "stage_gate_years": 3}, "stage_gate_years"),
+        ({"stage_gates": True, "stage_gate_at_end": "yes"}, "stage_gate_at_end"),
+        ({"stage_gate_years": [3]}, "stage_gates"),
+        ({"matching_funds_ratio": 0}, "matching_funds_ratio"),
+        ({"matching_funds_ratio": "half"}, "matching_funds_ratio"),
+        ({"sources": {"conflict_years": {"setting": "x"}}}, "conflict_years"),
+        ({"sources": {"conflict_yeers": {"setting_ja": "x"}}}, "conflict_yeers"),
+        ({"conflict_yeers": 3}, "conflict_yeers"),
+    ],
+)
+def test_a_bad_operating_setting_is_an_error_naming_it(data, match):
+    with pytest.raises(ValueError, match=match):
+        program_rules(data)
+
+
+def test_a_setting_cites_itself_as_a_setting_not_the_seed_in_the_readers_language():
+    with translation.override("en"):
+        en = SETTINGS.cite("stage_gate_years")
+    with translation.override("ja"):
+        ja = SETTINGS.cite("stage_gate_years")
+        ja_only = SETTINGS.cite("matching_funds_ratio")
+    assert en == (
+        "Operating setting of this program in OpenRD, not stated in the Cabinet Office "
+        "briefing the program's facts cite: End of years 3 and 5."
+    )
+    assert ja.endswith("3年目と5年目の終わりに置く。")
+    assert "End of years" not in ja
+    assert ja_only.endswith("公的予算の5割。")
+    with translation.override("en"):
+        assert SETTINGS.cite("matching_funds_ratio").endswith(": 公的予算の5割。")
+
+
+def test_settings_in_plain_words_with_their_setting_citation():
+    with translation.override("en"):
+        lines = dict(describe_rules(SETTINGS))
+    gates = "Stage gates fall at the end of project years 3, 5."
+    ratio = (
+        "Each fiscal year, industry provides matching funds of at least 50% of the public budget."
+    )
+    at_end = "A phase gate falls at the end of each award."
+    conflict = (
+        "A reviewer is in conflict with an institution they belong to or belonged to within the "
+        "last 5 years."
+    )
+    assert {gates, ratio, at_end, conflict} <= set(lines)
+    assert lines[gates].endswith("End of years 3 and 5.")
+    assert lines[conflict].startswith("Operating setting of this program in OpenRD")
+    with translation.override("ja"):
+        texts = [text for text, _ in describe_rules(SETTINGS)]
+    assert any("3、5" in text for text in texts)
+
+
+def test_the_default_conflict_period_is_not_described_as_the_programs_own():
+    texts = [text for text, _ in describe_rules(program_rules({}))]
+    assert texts == []

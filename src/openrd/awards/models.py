@@ -277,3 +277,122 @@ class AwardReport(models.Model):
     def __str__(self) -> str:
         year = f" FY{self.fiscal_year}" if self.fiscal_year else ""
         return f"{self.award.grant_number} {self.kind}{year}"
+
+
+class MemberRole(models.TextChoices):
+    PI = "pi", _("Principal investigator")
+    CO_INVESTIGATOR = "co_investigator", _("Co-investigator")
+
+
+MEMBER_SHARE_MAX = 100
+
+
+class AwardMember(models.Model):
+    """A person on the award with their share of its budget: the principal
+    investigator and the co-investigators (研究分担者). Public, like KAKEN's
+    records; the names and institution are kept as published, also for people
+    without an account here."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.CASCADE, related_name="members"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("award member", "account"),
+        on_delete=models.PROTECT,
+        related_name="award_memberships",
+        null=True,
+        blank=True,
+    )
+    name_ja = models.CharField(pgettext_lazy("person", "name (Japanese)"), max_length=200)
+    name_en = models.CharField(
+        pgettext_lazy("person", "name (English)"), max_length=200, blank=True
+    )
+    institution = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    institution_name = models.CharField(_("institution as published"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+    share_percent = models.PositiveSmallIntegerField(_("share of the budget (%)"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["award", "order", "id"]
+        verbose_name = _("award member")
+        verbose_name_plural = _("award members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__lte=MEMBER_SHARE_MAX), name="award_member_share_max"
+            ),
+            models.UniqueConstraint(
+                fields=["award"], condition=Q(role="pi"), name="one_pi_per_award"
+            ),
+            models.UniqueConstraint(
+                fields=["award", "person"],
+                condition=Q(person__isnull=False),
+                name="award_member_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.share_percent}%)"
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+    @property
+    def institution_label(self) -> str:
+        """The institution as published, else the linked organisation's name."""
+        if self.institution_name:
+            return self.institution_name
+        return self.institution.name if self.institution is not None else ""
+
+
+class MatchingFund(models.Model):
+    """Industry's contribution to an award for one fiscal year (SIP's マッチングファンド):
+    what a company put in beside the public budget."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.CASCADE, related_name="matching_funds"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    # The company's name as recorded, also when it has no organisation here.
+    contributor = models.CharField(_("contributor"), max_length=200)
+    contributor_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("contributing organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    amount_yen = models.BigIntegerField(_("amount (yen)"))
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["award", "fiscal_year", "id"]
+        verbose_name = _("matching fund")
+        verbose_name_plural = _("matching funds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_yen__gte=0), name="matching_fund_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.contributor}: {self.amount_yen}"

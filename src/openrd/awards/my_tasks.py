@@ -58,7 +58,7 @@ def gate_tasks(user: Any, now: datetime) -> list[Task]:
                 kind=GATE,
                 title=gate.award.title,
                 detail=gate.name,
-                url=reverse("awards:detail", args=[gate.award_id]),
+                url=reverse("awards:gate", args=[gate.pk]),
                 due_at=due_at,
                 urgency=urgency_of(due_at, now),
             )

@@ -10,7 +10,7 @@ maximum (Moonshot up to 10 years, SIP 5), and every budget year lies inside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,8 +21,9 @@ from openrd.awards.models import GateOutcome as G
 from openrd.awards.models import ReportKind as K
 from openrd.awards.models import ReportStatus as R
 from openrd.core.decisions import Decision, Reason
-from openrd.core.fiscal import fiscal_year_of, format_wareki_date
+from openrd.core.fiscal import fiscal_year_of, format_fiscal_year, format_wareki_date
 from openrd.core.i18n import current_lang
+from openrd.core.money import format_yen
 from openrd.programs.rules import ProgramRules, add_years
 
 AWARD_SOURCE = "各制度の実施要領・交付要綱（研究期間、ステージゲート評価）"
@@ -249,3 +250,266 @@ def check_report_transition(facts: ReportFacts, target: str) -> Decision:
             )
         )
     return Decision(tuple(_REPORT_GUARDS[target](facts)))
+
+
+# ---------------------------------------------------------------- members and matching funds
+
+MEMBER_SOURCE = "各制度の委託研究契約事務処理説明書・交付要綱（研究代表者・研究分担者、分担金）"
+
+
+@dataclass(frozen=True)
+class MemberReason(Reason):
+    """A reason about one row of the member list (``row`` None: about the whole list),
+    so a form can show it beside the field it is about."""
+
+    row: int | None = None
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class AwardMemberFacts:
+    """One row of an award's member list, as given."""
+
+    name: str
+    role: str
+    share_percent: int
+    person_id: int | None = None
+
+
+def _member_reason(
+    code: str, message: str, row: int | None = None, field: str = ""
+) -> MemberReason:
+    return MemberReason(code, message, MEMBER_SOURCE, row=row, field=field)
+
+
+def check_member_shares(members: Iterable[AwardMemberFacts]) -> Decision:
+    """The members' shares of the budget: each 0–100 and together 100, one principal
+    investigator, nobody twice. A reason per row where it is about one row."""
+    rows = list(members)
+    reasons: list[Reason] = []
+    seen: set[tuple[str, object]] = set()
+    pis = 0
+    for i, m in enumerate(rows):
+        if not 0 <= m.share_percent <= 100:
+            reasons.append(
+                _member_reason(
+                    "award.member.share_out_of_range",
+                    _("The share of %(name)s must be between 0 and 100 percent.")
+                    % {"name": m.name},
+                    i,
+                    "share_percent",
+                )
+            )
+        if m.role == "pi":
+            pis += 1
+            if pis == 2:
+                reasons.append(
+                    _member_reason(
+                        "award.member.pi_twice",
+                        _("An award has one principal investigator: %(name)s is a second.")
+                        % {"name": m.name},
+                        i,
+                        "role",
+                    )
+                )
+        key = ("person", m.person_id) if m.person_id else ("name", "".join(m.name.split()))
+        if key in seen:
+            reasons.append(
+                _member_reason(
+                    "award.member.twice",
+                    _("%(name)s is on the list twice.") % {"name": m.name},
+                    i,
+                    "name_ja",
+                )
+            )
+        seen.add(key)
+    if not pis:
+        reasons.append(
+            _member_reason("award.member.pi_missing", _("Name the principal investigator."))
+        )
+    total = sum(m.share_percent for m in rows)
+    if total != 100:
+        reasons.append(
+            _member_reason(
+                "award.member.shares_not_100",
+                _("The shares add up to %(total)d percent; they must add up to 100.")
+                % {"total": total},
+            )
+        )
+    return Decision(tuple(reasons))
+
+
+MATCHING_SOURCE = "各制度の実施要領（マッチングファンド）"
+
+
+@dataclass(frozen=True)
+class MatchingYear:
+    """One fiscal year of an award's matching funds: what industry must contribute
+    beside the public budget, what it did, and the decision (met, or short by)."""
+
+    fiscal_year: int
+    public_yen: int
+    required_yen: int | None  # None: the program gives no ratio to compare with
+    contributed_yen: int
+    decision: Decision
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.required_yen is None else self.decision.allowed
+
+    @property
+    def short_yen(self) -> int:
+        return max(0, (self.required_yen or 0) - self.contributed_yen)
+
+
+def matching_status(
+    ratio: float | None,
+    budget_by_year: dict[int, int],
+    matching_by_year: dict[int, int],
+    *,
+    source: str = MATCHING_SOURCE,
+) -> list[MatchingYear]:
+    """Each fiscal year's industry contributions against ``ratio`` × that year's public
+    budget (rounded up to the yen), for every year with a budget or a contribution.
+    ``source`` is the program's citation for the ratio."""
+    from openrd.core.fiscal import format_fiscal_year
+    from openrd.core.money import format_yen
+
+    lang = current_lang()
+    # In ten-thousandths, so 0.5 × an odd amount is exact in integers.
+    parts = None if ratio is None else round(ratio * 10_000)
+    result: list[MatchingYear] = []
+    for year in sorted(set(budget_by_year) | set(matching_by_year)):
+        public = budget_by_year.get(year, 0)
+        given = matching_by_year.get(year, 0)
+        required = None if parts is None else -(-public * parts // 10_000)
+        reasons: tuple[Reason, ...] = ()
+        if required is not None and given < required:
+            reasons = (
+                Reason(
+                    "award.matching.short",
+                    _(
+                        "%(year)s: industry contributed %(given)s of the %(required)s "
+                        "required; short by %(short)s."
+                    )
+                    % {
+                        "year": format_fiscal_year(year, lang),
+                        "given": format_yen(given, lang),
+                        "required": format_yen(required, lang),
+                        "short": format_yen(required - given, lang),
+                    },
+                    source,
+                ),
+            )
+        result.append(MatchingYear(year, public, required, given, Decision(reasons)))
+    return result
+
+
+# ---------------------------------------------------------------- the gate schedule
+
+
+def gate_schedule(
+    rules: ProgramRules, starts_on: date, ends_on: date
+) -> list[tuple[str, str, date]]:
+    """(name_ja, name_en, due) of the gates the program's operating settings give an
+    award of this period: one on the last day of each project year N of
+    ``stage_gate_years`` that falls within the period, and with ``stage_gate_at_end``
+    one on ``ends_on`` (unless a year's gate falls on that day already)."""
+    out = [
+        (f"第{n}年度末ステージゲート", f"Stage gate after year {n}", last_day(starts_on, n))
+        for n in rules.stage_gate_years
+        if last_day(starts_on, n) <= ends_on
+    ]
+    if rules.stage_gate_at_end and all(due != ends_on for _ja, _en, due in out):
+        out.append(("フェーズ終了時ゲート", "Phase gate at the end", ends_on))
+    return out
+
+
+# ---------------------------------------------------------------- carry-over (繰越)
+
+CARRY_OVER_SOURCE = "各制度の委託研究契約事務処理説明書・交付要綱（繰越）"
+# Money is carried into the next fiscal year of an award that still runs; a
+# suspended award keeps its budget for when it resumes.
+CARRYING_AWARD_STATES: frozenset[str] = frozenset({A.ACTIVE, A.SUSPENDED})
+
+
+@dataclass(frozen=True)
+class BudgetYear:
+    amount_yen: int
+    carried_in_yen: int  # carried over into this year from the year before
+
+
+@dataclass(frozen=True)
+class CarryOverFacts:
+    award_status: str
+    starts_on: date
+    ends_on: date
+    budget: Mapping[int, BudgetYear]  # by fiscal year
+    from_fiscal_year: int
+    amount_yen: int
+    reason: str
+
+
+def carry_over_available(budget: Mapping[int, BudgetYear], fiscal_year: int) -> int:
+    """What can still be carried out of ``fiscal_year``: its amount and what was
+    carried into it, less what was carried out of it (into the next year) already."""
+    year = budget.get(fiscal_year)
+    if year is None:
+        return 0
+    following = budget.get(fiscal_year + 1)
+    carried_out = following.carried_in_yen if following else 0
+    return year.amount_yen + year.carried_in_yen - carried_out
+
+
+def check_carry_over(facts: CarryOverFacts) -> Decision:
+    """Whether ``amount_yen`` of ``from_fiscal_year`` may be carried into the next
+    fiscal year, with every reason it may not."""
+    reasons: list[Reason] = []
+
+    def refuse(code: str, message: str) -> None:
+        reasons.append(_reason(code, message, CARRY_OVER_SOURCE))
+
+    if facts.award_status not in CARRYING_AWARD_STATES:
+        refuse(
+            "award.carry_over_award_not_running",
+            _("Only an active or suspended award carries budget over."),
+        )
+    following = facts.from_fiscal_year + 1
+    if not fiscal_year_of(facts.starts_on) <= following <= fiscal_year_of(facts.ends_on):
+        refuse(
+            "award.carry_over_next_year_outside_period",
+            _("%(year)s is not within the award's period.")
+            % {"year": format_fiscal_year(following, current_lang())},
+        )
+    elif following not in facts.budget:
+        refuse(
+            "award.carry_over_next_year_without_budget",
+            _("%(year)s has no budget line to carry the money into.")
+            % {"year": format_fiscal_year(following, current_lang())},
+        )
+    if facts.amount_yen <= 0:
+        refuse("award.carry_over_amount_not_positive", _("Enter an amount above 0 yen."))
+    else:
+        available = carry_over_available(facts.budget, facts.from_fiscal_year)
+        if facts.amount_yen > available:
+            refuse(
+                "award.carry_over_more_than_available",
+                _("At most %(available)s can be carried over from %(year)s.")
+                % {
+                    "available": format_yen(max(available, 0), current_lang()),
+                    "year": format_fiscal_year(facts.from_fiscal_year, current_lang()),
+                },
+            )
+    if not facts.reason.strip():
+        refuse("award.carry_over_reason_missing", _("Give the reason for the carry-over."))
+    return Decision(tuple(reasons))
+
+
+# The form field each refusal belongs to (the others are shown above the form).
+CARRY_OVER_FIELDS: dict[str, str] = {
+    "award.carry_over_next_year_outside_period": "from_fiscal_year",
+    "award.carry_over_next_year_without_budget": "from_fiscal_year",
+    "award.carry_over_amount_not_positive": "amount_yen",
+    "award.carry_over_more_than_available": "amount_yen",
+    "award.carry_over_reason_missing": "reason",
+}

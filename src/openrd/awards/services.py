@@ -22,6 +22,7 @@ from openrd.awards.rules import (
     check_award_period,
     check_award_transition,
     check_gate_evaluation,
+    gate_schedule,
 )
 from openrd.core import audit
 from openrd.core.fiscal import fiscal_year_of
@@ -79,10 +80,11 @@ def create_award(
     element: ProgramElement | None = None,
     japan_grant_number: str = "",
     selection: Selection | None = None,
-    gates: Sequence[tuple[str, str, date]] = (),
+    gates: Sequence[tuple[str, str, date]] | None = None,
 ) -> Award:
     """Record an award, refused with the program's reasons where its period or budget
-    does not fit. ``gates``: (name_ja, name_en, due) of its stage gates."""
+    does not fit, with the reports it owes. ``gates``: (name_ja, name_en, due) of its
+    stage gates; without them, the program's gate schedule (``gate_schedule``)."""
     errors: dict[str, list[str]] = {}
     if not grant_number.strip():
         errors["grant_number"] = [_("Give the grant number.")]
@@ -101,6 +103,8 @@ def create_award(
         raise ValidationError({"gates": [_("This program has no stage gates.")]})
     if not decision.allowed:
         raise Refused(decision)
+    if gates is None:
+        gates = gate_schedule(rules, starts_on, ends_on)
     award = Award.objects.create(
         grant_number=grant_number.strip(),
         japan_grant_number=japan_grant_number.strip(),
@@ -137,6 +141,10 @@ def create_award(
             "proposal": award.proposal_id,
         },
     )
+    # Imported here: the reports module builds on this one (may_manage).
+    from openrd.awards.reports import schedule_reports
+
+    schedule_reports(award, actor=actor)
     return award
 
 
@@ -158,7 +166,8 @@ def award_selected_proposal(
     japan_grant_number: str = "",
     pm: User | None = None,
 ) -> Award:
-    """The award of a selected proposal: its endorsed title, applicant and institution."""
+    """The award of a selected proposal: its endorsed title, applicant and institution,
+    and as its members the applicant and the accepted co-investigators."""
     program = selection.round.call.program
     if not may_manage(actor, program):
         raise PermissionDenied
@@ -167,8 +176,11 @@ def award_selected_proposal(
     if Award.objects.filter(proposal=selection.proposal).exists():
         raise ValidationError({"selection": _("This proposal has an award already.")})
     Program.objects.select_for_update().filter(pk=program.pk).first()  # one numbering at a time
+    # Imported here: the members module builds on this one (may_manage).
+    from openrd.awards.members import add_members_of_proposal
+
     p = selection.proposal
-    return create_award(
+    award = create_award(
         actor=actor,
         program=program,
         grant_number=next_grant_number(program, starts_on),
@@ -185,6 +197,8 @@ def award_selected_proposal(
         pm=pm,
         selection=selection,
     )
+    add_members_of_proposal(award, p, actor=actor)
+    return award
 
 
 def _move_award(locked: Award, target: str, *, actor: User, at: datetime, **recorded: Any) -> Award:

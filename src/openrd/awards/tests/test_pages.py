@@ -70,7 +70,8 @@ def test_a_gate_due_soon_awaits_the_pd_and_the_awards_own_pm_only(award):
     for person in (pd, pm):
         tasks = [t for t in tasks_for(person) if t.kind == GATE]
         assert [t.detail for t in tasks] == ["第2回評価"]  # not the one due in 2029
-        assert tasks[0].url == f"/ja/awards/{award.pk}/"
+        first_gate = award.stage_gates.order_by("due_on").first()
+        assert tasks[0].url == f"/ja/awards/gates/{first_gate.pk}/"
         assert count_for(person) == len(tasks_for(person))
     assert not [t for t in tasks_for(researcher) if t.kind == GATE]
     other_pm = UserFactory()

@@ -65,21 +65,25 @@ def report_of(award, fiscal_year):
     return AwardReport.objects.get(award=award, kind="progress", fiscal_year=fiscal_year)
 
 
-def test_the_schedule_is_made_once(award, staff):
-    made = reports.schedule_reports(award, actor=staff)
+def test_the_schedule_is_made_with_the_award_and_once(award, staff):
+    # create_award scheduled them: asking again makes nothing more.
+    assert reports.schedule_reports(award, actor=staff) == []
     rows = list(award.reports.order_by("due_on"))
     assert [(r.kind, r.fiscal_year, r.due_on) for r in rows] == [
         *[("progress", fy, date(fy + 1, 5, 31)) for fy in range(2020, 2030)],
         ("final", None, date(2031, 1, 30)),
     ]
-    assert len(made) == 11
     assert all(r.status == ReportStatus.DUE for r in rows)
-    assert reports.schedule_reports(award, actor=staff) == []
+    award.reports.filter(kind="final").delete()
+    (made,) = reports.schedule_reports(award, actor=staff)
+    assert (made.kind, made.due_on) == ("final", date(2031, 1, 30))
     assert award.reports.count() == 11
-    assert AuditEntry.objects.filter(action="awards.reports.scheduled").count() == 1
+    # One entry with the award's schedule, one for the report made again.
+    assert AuditEntry.objects.filter(action="awards.reports.scheduled").count() == 2
 
 
 def test_only_the_agencys_staff_schedule_reports(award, pi):
+    award.reports.all().delete()
     with pytest.raises(PermissionDenied):
         reports.schedule_reports(award, actor=pi)
     assert not award.reports.exists()

@@ -119,6 +119,22 @@ KINDS: dict[str, Kind] = {
             "Reviewers",
         ),
         Kind(
+            "review.reminder",
+            "未完了の審査のリマインダー",
+            "Reminder of reviews still to do",
+            True,
+            "未回答・未提出の審査がある審査委員",
+            "Reviewers with requests unanswered or reviews not submitted",
+        ),
+        Kind(
+            "review.declined",
+            "審査の辞退・利益相反の申告",
+            "A reviewer declined or declared a conflict",
+            True,
+            "公募を担当する配分機関の職員",
+            "The staff of the agency running the call",
+        ),
+        Kind(
             "review.decision",
             "採否の通知",
             "Selection decision",

@@ -25,6 +25,10 @@ class ReviewerProfile(models.Model):
     keywords = models.JSONField(_("expertise keywords"), default=list, blank=True)
     max_load = models.PositiveSmallIntegerField(_("proposals per round at most"), default=10)
     is_active = models.BooleanField(_("active"), default=True)
+    # The fields and keywords in the form the pool's search compares (written by
+    # ``services.save_reviewer``): a JSON list cannot be searched alike on every
+    # database, since SQLite keeps non-ASCII text in it escaped.
+    search_text = models.TextField(_("search text"), blank=True, editable=False, default="")
     created_at = models.DateTimeField(_("added to the pool"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

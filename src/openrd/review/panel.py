@@ -145,13 +145,19 @@ class PanelCriterion:
 
 @dataclass(frozen=True)
 class ReviewerLine:
-    """One submitted review under its proposal (staff only: names the reviewer)."""
+    """One submitted review under its proposal. ``reviewer`` is the person's name
+    only where ``panel_rows`` was asked for names and the pair has no stored
+    conflict; otherwise it is the pseudonymous ``label`` (R1, R2… in the order the
+    proposal's reviewers were assigned)."""
 
     reviewer: str
+    label: str
     scores: tuple[tuple[str, str], ...]  # (criterion name, score) in the call's order
     total: float
     comment: str
     panel_comment: str
+    # A conflict found after the review was submitted: listed, never counted.
+    excluded: bool = False
 
     @property
     def total_text(self) -> str:
@@ -209,16 +215,31 @@ def _proposal_key(pk: int) -> str:
     return f"{pk:012d}"
 
 
+def reviewer_label(position: int) -> str:
+    """The pseudonym of a proposal's ``position``-th reviewer (from 1): "R1", "R2"…"""
+    return f"R{position}"
+
+
 def panel_rows(
-    review_round: ReviewRound, criteria: list[PanelCriterion] | None = None
+    review_round: ReviewRound,
+    criteria: list[PanelCriterion] | None = None,
+    *,
+    reviewer_names: bool = False,
 ) -> list[PanelRow]:
     """The round's proposals in rank order with their statistics and reviews.
 
-    Three queries (four without ``criteria``): the criteria, the proposals with
+    Four queries (five without ``criteria``): the criteria, the proposals with
     their institution and endorsed version, the live assignments with their
-    reviewer and review. Only submitted reviews count; a review whose scores no
-    longer fit the call's criteria (criteria edited afterwards) is listed but
-    left out of the statistics, since ``weighted_score`` cannot total it.
+    reviewer and review, the round's conflicted pairs. Only submitted reviews
+    count; a review whose scores no longer fit the call's criteria (criteria
+    edited afterwards) is left out, since ``weighted_score`` cannot total it,
+    and one whose reviewer was found in conflict after submitting is listed
+    (``excluded``) but left out of the statistics.
+
+    ``reviewer_names`` (the call's agency staff): the lines carry the reviewers'
+    names, except a reviewer with a stored conflict with the proposal, who is
+    only ever their label; without it (a PD or PM) every line is a label. The
+    labels follow the order of assignment, which says nothing of who is who.
     """
     shown = criteria if criteria is not None else panel_criteria(review_round)
     rule_criteria = [scoring.Criterion(c.code, c.weight) for c in shown]
@@ -234,8 +255,9 @@ def panel_rows(
             status__in=LIVE_ASSIGNMENT_STATES,
         )
         .select_related("reviewer", "review")
-        .order_by("proposal_id", "reviewer__username", "id")
+        .order_by("proposal_id", "id")
     )
+    conflicted = services.conflicted_pairs(review_round)
     for a in live:
         assigned[a.proposal_id] += 1
         review = getattr(a, "review", None)
@@ -247,16 +269,24 @@ def panel_rows(
         )
         if checked:
             continue
-        sheets[a.proposal_id].append(
-            scoring.ReviewScores(str(a.reviewer_id), scores, review.comment, review.panel_comment)
-        )
+        in_conflict = (a.proposal_id, a.reviewer_id) in conflicted
+        if not in_conflict:
+            sheets[a.proposal_id].append(
+                scoring.ReviewScores(
+                    str(a.reviewer_id), scores, review.comment, review.panel_comment
+                )
+            )
+        label = reviewer_label(len(lines[a.proposal_id]) + 1)
+        named = reviewer_names and not in_conflict
         lines[a.proposal_id].append(
             ReviewerLine(
-                reviewer=a.reviewer.display_name,
+                reviewer=a.reviewer.display_name if named else label,
+                label=label,
                 scores=tuple((c.name, str(scores[c.code])) for c in shown),
                 total=scoring.weighted_score(rule_criteria, scale, scores),
                 comment=review.comment,
                 panel_comment=review.panel_comment,
+                excluded=in_conflict,
             )
         )
     if not rule_criteria:

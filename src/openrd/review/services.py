@@ -27,6 +27,7 @@ from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
 from openrd.notifications.services import notify
 from openrd.programs.models import Call
+from openrd.programs.rules import program_rules
 from openrd.proposals.models import Proposal, ProposalStatus
 from openrd.review.facts import person_facts_for, proposal_facts_for
 from openrd.review.models import (
@@ -89,6 +90,17 @@ def _terms(values: Iterable[object], field: str, errors: dict[str, list[str]]) -
     return list(seen.values())
 
 
+def search_form(text: str) -> str:
+    """What the pool's search compares: NFKC-normalised and case-folded, so "ｾﾝｻ"
+    finds "センサ" and "Quantum" finds "quantum" on every database."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def pool_search_text(research_fields: Iterable[str], keywords: Iterable[str]) -> str:
+    # One line per term: a search word never matches across two terms.
+    return "\n".join(search_form(t) for t in (*research_fields, *keywords))
+
+
 @transaction.atomic
 def save_reviewer(
     person: User,
@@ -98,9 +110,15 @@ def save_reviewer(
     keywords: Sequence[object],
     max_load: int = 10,
     is_active: bool = True,
+    new: bool = False,
 ) -> ReviewerProfile:
-    """Put a person in the reviewer pool, or change what the pool says of them."""
+    """Put a person in the reviewer pool, or change what the pool says of them.
+
+    ``new``: the caller means to add the person, so one already in the pool is a
+    field error (``person``) rather than a silent edit of their profile."""
     errors: dict[str, list[str]] = {}
+    if new and ReviewerProfile.objects.filter(person=person).exists():
+        errors["person"] = [_("This person is already in the reviewer pool.")]
     fields = _terms(research_fields, "research_fields", errors)
     words = _terms(keywords, "keywords", errors)
     if not isinstance(max_load, int) or isinstance(max_load, bool) or not 1 <= max_load <= 100:
@@ -126,6 +144,7 @@ def save_reviewer(
         profile = ReviewerProfile(person=person)
     profile.research_fields, profile.keywords = fields, words
     profile.max_load, profile.is_active = max_load, is_active
+    profile.search_text = pool_search_text(fields, words)
     profile.save()
     audit.record(
         "review.reviewer.saved",
@@ -154,9 +173,13 @@ def create_round(
     name_en: str = "",
     due_at: datetime,
     reviewers_per_proposal: int = 3,
-    institution_years: int = 3,
+    institution_years: int | None = None,
     stage: str = "document",
 ) -> ReviewRound:
+    """A review round of the call. ``institution_years`` (N of the conflict rule)
+    defaults to the program's operating setting ``conflict_years``."""
+    if institution_years is None:
+        institution_years = program_rules(call.program.rules).conflict_years
     errors: dict[str, list[str]] = {}
     if not name_ja.strip():
         errors["name_ja"] = [_("Give the round a name in Japanese.")]
@@ -348,9 +371,18 @@ def auto_assign(
             "review.round_closed", _("This review round is closed."), REVIEW_POLICY_SOURCE
         )
     compute_conflicts(locked, actor=actor, now=moment)
-    existing = list(locked.assignments.all())
+    conflicted = conflicted_pairs(locked)
+    existing = list(locked.assignments.select_related("round"))
     replaced = [a for a in existing if a.status == AssignmentStatus.PROPOSED and not a.is_manual]
-    kept = [a for a in existing if a not in replaced and a.status in LIVE_ASSIGNMENT_STATES]
+    live = [a for a in existing if a not in replaced and a.status in LIVE_ASSIGNMENT_STATES]
+    # A conflict found after the request went out (the reviewer moved to the
+    # applicant's institution, a disclosure changed): the request is withdrawn and
+    # the slot filled again. A submitted review stays on record, its pair barred,
+    # and counts for nothing (the panel leaves conflicted reviews out).
+    for stale in (a for a in live if (a.proposal_id, a.reviewer_id) in conflicted):
+        if stale.status != AssignmentStatus.SUBMITTED:
+            _move_assignment(stale, AssignmentStatus.REMOVED, actor=actor, now=moment)
+    kept = [a for a in live if (a.proposal_id, a.reviewer_id) not in conflicted]
     barred = {
         (a.proposal_id, a.reviewer_id)
         for a in existing
@@ -386,7 +418,7 @@ def auto_assign(
     problem = solver.AssignmentProblem(
         needs=needs,
         reviewers=reviewers,
-        conflicts=pairs(conflicted_pairs(locked)),
+        conflicts=pairs(conflicted),
         excluded=pairs(barred),
         fixed=pairs((a.proposal_id, a.reviewer_id) for a in kept),
     )
@@ -634,8 +666,46 @@ def decline_assignment(
         row.save(update_fields=["answered_at", "decline_reason"])
         return {"reason": text} if text else {}
 
-    return _move_assignment(
+    declined = _move_assignment(
         locked, AssignmentStatus.DECLINED, actor=actor, now=moment, effect=stamp
+    )
+    _tell_staff_of_decline(declined, conflict=False, now=moment)
+    return declined
+
+
+def agency_staff_of(call: Call) -> Any:
+    """The staff of the agency running the call: the people who can open the round
+    and assign someone else (staff of the program's other agencies cannot)."""
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__role=Role.AGENCY_STAFF,
+        role_assignments__organisation_id=call.agency_id,
+    ).distinct()
+
+
+def _tell_staff_of_decline(assignment: ReviewAssignment, *, conflict: bool, now: datetime) -> None:
+    """Tell the call's agency staff a review slot is free again, in the transaction
+    of the decline (``notify`` writes the inbox and the outbox in it; mail leaves
+    only once it commits). Only what they need to reassign: the round and the
+    proposal's number, never the reviewer's note, which stays on the round page."""
+    review_round = assignment.round
+    proposal = assignment.proposal
+    version = proposal.latest_endorsed_version
+    notify(
+        list(agency_staff_of(review_round.call)),
+        "review.declined",
+        {
+            "round": {
+                "ja": review_round.name_ja,
+                "en": review_round.name_en or review_round.name_ja,
+            },
+            "call_title": {"ja": review_round.call.title_ja, "en": review_round.call.title_en},
+            "proposal_number": version.receipt_number if version else str(proposal.pk),
+            "conflict": conflict,
+            "link": {"name": "review:round", "args": [review_round.pk]},
+        },
+        dedupe_key=f"review.declined:{assignment.pk}",
+        now=now,
     )
 
 
@@ -675,9 +745,11 @@ def declare_conflict(
         row.save(update_fields=["answered_at", "decline_reason"])
         return {"conflict_declared": True} | ({"note": text} if text else {})
 
-    return _move_assignment(
+    declined = _move_assignment(
         locked, AssignmentStatus.DECLINED, actor=actor, now=moment, effect=stamp
     )
+    _tell_staff_of_decline(declined, conflict=True, now=moment)
+    return declined
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openrd.review import views, views_staff
+from openrd.review import views, views_panel, views_pool, views_staff
 
 app_name = "review"
 urlpatterns = [
@@ -23,6 +23,12 @@ urlpatterns = [
         views_staff.round_remove,
         name="round_remove",
     ),
-    path("rounds/<int:pk>/panel/", views_staff.round_panel, name="panel"),
-    path("rounds/<int:pk>/panel.csv", views_staff.round_panel_csv, name="panel_csv"),
+    # The panel and its exports: the staff, and the programs' PDs and PMs (read-only).
+    path("rounds/<int:pk>/panel/", views_panel.round_panel, name="panel"),
+    path("rounds/<int:pk>/panel.csv", views_panel.round_panel_csv, name="panel_csv"),
+    path("rounds/<int:pk>/panel.xlsx", views_panel.round_panel_xlsx, name="panel_xlsx"),
+    # The reviewer pool (agency staff).
+    path("pool/", views_pool.pool_list, name="pool"),
+    path("pool/add/", views_pool.pool_add, name="pool_add"),
+    path("pool/<int:pk>/", views_pool.pool_edit, name="pool_edit"),
 ]

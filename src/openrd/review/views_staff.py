@@ -1,6 +1,6 @@
 """The agency staff's pages for review rounds: the list, a new round, one round
-(assignment, opening, closing, changes by hand, conflicts) and the panel with
-its CSV export.
+(assignment, opening, closing, changes by hand, conflicts). The panel and its
+exports, which the programs' PDs and PMs read too, are in ``views_panel``.
 
 Who may see a round comes from ``queries.staff_rounds`` alone (staff of the
 call's agency); everyone else gets a 404 with an audit entry. Every change is a
@@ -11,8 +11,6 @@ is a ``ValidationError`` shown next to its field (422).
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django import forms
@@ -31,15 +29,14 @@ from openrd.core.access import deny, get_visible_or_404
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.programs.forms import TokyoDateTimeField
 from openrd.programs.models import Call
+from openrd.programs.rules import program_rules
 from openrd.review import panel, queries, services
 from openrd.review.models import (
     LIVE_ASSIGNMENT_STATES,
-    AssignmentStatus,
     ReviewAssignment,
     ReviewRound,
     RoundStatus,
 )
-from openrd.review.rules import scoring
 
 
 def _round(request: HttpRequest, pk: int) -> ReviewRound:
@@ -114,9 +111,12 @@ def _call_for_round(request: HttpRequest) -> Call:
 @login_required
 def round_new(request: HttpRequest) -> HttpResponse:
     call = _call_for_round(request)
+    rules = program_rules(call.program.rules)
+    # N starts at the program's setting, cited; staff may set another for the round.
+    context = {"call": call, "conflict_source": rules.cite("conflict_years")}
     if request.method != "POST":
-        form = RoundForm()
-        return render(request, "review/staff/round_form.html", {"form": form, "call": call})
+        form = RoundForm(initial={"institution_years": rules.conflict_years})
+        return render(request, "review/staff/round_form.html", {"form": form, **context})
     form = RoundForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -138,7 +138,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The review round was created."))
             return redirect("review:round", pk=made.pk)
-    return render(request, "review/staff/round_form.html", {"form": form, "call": call}, status=422)
+    return render(request, "review/staff/round_form.html", {"form": form, **context}, status=422)
 
 
 # ------------------------------------------------------------------ one round
@@ -289,79 +289,3 @@ def round_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespo
         return _refused(request, review_round, refused)
     messages.success(request, _("The reviewer was taken off the proposal."))
     return redirect("review:round", pk=pk)
-
-
-# ------------------------------------------------------------------ the panel
-
-
-@login_required
-def round_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    review_round = _round(request, pk)
-    criteria = panel.panel_criteria(review_round)
-    rows = panel.panel_rows(review_round, criteria)
-    return render(
-        request,
-        "review/staff/panel.html",
-        {
-            "round": review_round,
-            "criteria": criteria,
-            "rows": rows,
-            "disagreement_at": scoring.display_score(panel.DISAGREEMENT_AT, 0),
-            "submitted_state": AssignmentStatus.SUBMITTED,
-        },
-    )
-
-
-@login_required
-def round_panel_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The ranked list for a spreadsheet.
-
-    No reviewer appears in it, by name or otherwise: an export travels beyond
-    the page (mail, shared drives) to people the page would never show a
-    reviewer to, including the applicants' side of a conflict. Leaving the
-    names out entirely is the only rule that cannot leak a conflicted
-    reviewer's name to the wrong person; the names stay on the panel page.
-    """
-    review_round = _round(request, pk)
-    criteria = panel.panel_criteria(review_round)
-    rows = panel.panel_rows(review_round, criteria)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Rank"),
-            _("Proposal ID"),
-            _("Receipt number"),
-            _("Title"),
-            _("Institution"),
-            _("Reviews submitted"),
-            _("Reviewers assigned"),
-            _("Mean"),
-            _("Median"),
-            _("Spread"),
-            _("Reviewers disagree"),
-            *[_("%(criterion)s (mean)") % {"criterion": c.name} for c in criteria],
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                row.rank,
-                row.proposal.pk,
-                row.receipt_number,
-                row.title,
-                row.institution,
-                row.submitted,
-                row.assigned,
-                row.mean_text,
-                row.median_text,
-                row.spread_text,
-                _("yes") if row.stats.disagreement else "",
-                *row.criterion_texts,
-            ]
-        )
-    # The BOM makes Excel read the file as UTF-8 (else Japanese turns to mojibake).
-    body = "\ufeff" + out.getvalue()
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-round-{pk}-panel.csv"'
-    return response

@@ -25,6 +25,7 @@ from openrd.accounts.services import (
 )
 from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
 from openrd.integrity.services import pledge, save_disclosure
+from openrd.portal.demo_lifecycle import load_lifecycle
 from openrd.programs.models import Call, CallStatus, Program
 from openrd.programs.services import close_call, create_call, load_presets, open_call
 
@@ -68,6 +69,9 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "proposals_created": _load_proposals(data.get("proposals", [])),
         "awards_created": _load_moonshot_awards(today=to_tokyo(timezone.now()).date()),
         "review_rounds_created": _load_review_round(),
+        "lifecycle_created": load_lifecycle(
+            data.get("lifecycle", {}), today=to_tokyo(timezone.now()).date()
+        ),
     }
 
 

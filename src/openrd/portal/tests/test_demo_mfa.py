@@ -12,7 +12,8 @@ from openrd.portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 pytestmark = pytest.mark.django_db
 
 PRIVILEGED = {"admin", "ministry", "agency", "nedo", "pd", "pm", "reviewer", "officer",
-              "startup-officer"}  # fmt: skip
+              "startup-officer", "startup-b-officer", "startup-c-officer",
+              "reviewer-b"}  # fmt: skip
 
 
 def _with_totp():

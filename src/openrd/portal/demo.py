@@ -103,6 +103,23 @@ def _demo_pdf(title: str) -> bytes:
         return out.getvalue()
 
 
+def attach_demo_documents(
+    proposal: Any, *, call: Call, actor: User, now: datetime | None = None
+) -> None:
+    """A stand-in PDF for each document the call requires."""
+    from openrd.proposals import services as proposals
+
+    for document in call.documents.filter(required=True):
+        proposals.attach_document(
+            proposal,
+            actor=actor,
+            document_code=document.code,
+            upload=_demo_pdf(f"{document.name_ja}（デモ）"),
+            filename=f"{document.code}.pdf",
+            now=now,
+        )
+
+
 def _load_review_round() -> list[str]:
     """A second, endorsed proposal of the startup to the open SBIR call, a document
     review round run by NEDO with the demo reviewer in its pool, opened: the reviewer
@@ -137,14 +154,7 @@ def _load_review_round() -> list[str]:
                 budget=[(first, 7_000_000), (first + 1, 5_000_000)],
             ),
         )
-        for document in call.documents.filter(required=True):
-            proposals.attach_document(
-                proposal,
-                actor=applicant,
-                document_code=document.code,
-                upload=_demo_pdf(f"{document.name_ja}（デモ）"),
-                filename=f"{document.code}.pdf",
-            )
+        attach_demo_documents(proposal, call=call, actor=applicant)
         proposals.submit_proposal(proposal, actor=applicant, idempotency_key="demo-review-1")
         proposals.endorse_proposal(proposal, actor=users["startup-officer"])
     review.save_reviewer(

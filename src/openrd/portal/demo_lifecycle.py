@@ -109,7 +109,7 @@ def _fill_pool(people: dict[str, User], staff: User) -> None:
 def _endorsed(call: Call, entry: dict[str, Any], people: dict[str, User], *,
               today: date, key: str) -> Proposal:  # fmt: skip
     """A proposal drafted, submitted in the call's window and endorsed, as in life."""
-    from openrd.portal.demo import _demo_pdf
+    from openrd.portal.demo import attach_demo_documents
     from openrd.proposals import services as proposals
 
     applicant, days = people[entry["applicant"]], _DAYS[entry["phase"]]
@@ -124,15 +124,7 @@ def _endorsed(call: Call, entry: dict[str, Any], people: dict[str, User], *,
         ),
         now=applied,
     )
-    for document in call.documents.filter(required=True):
-        proposals.attach_document(
-            proposal,
-            actor=applicant,
-            document_code=document.code,
-            upload=_demo_pdf(f"{document.name_ja}（デモ）"),
-            filename=f"{document.code}.pdf",
-            now=applied,
-        )
+    attach_demo_documents(proposal, call=call, actor=applicant, now=applied)
     proposals.submit_proposal(proposal, actor=applicant, idempotency_key=key, now=applied)
     proposals.endorse_proposal(
         proposal, actor=people[entry["officer"]], now=_at(today, days["endorse"])

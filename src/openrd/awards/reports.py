@@ -102,9 +102,11 @@ def awaiting_review_for_staff(user: Any) -> QuerySet[AwardReport]:
 
 
 @transaction.atomic
-def schedule_reports(award: Award, *, actor: User) -> list[AwardReport]:
+def schedule_reports(
+    award: Award, *, actor: User, due_from: date | None = None
+) -> list[AwardReport]:
     """Create the reports of the award's schedule that do not exist yet (idempotent):
-    the new ones, none on a second call."""
+    the new ones, none on a second call. ``due_from``: leave out those due earlier."""
     locked = Award.objects.select_for_update().select_related("program").get(pk=award.pk)
     if not may_manage(actor, locked.program):
         raise PermissionDenied
@@ -112,7 +114,7 @@ def schedule_reports(award: Award, *, actor: User) -> list[AwardReport]:
     made = [
         AwardReport.objects.create(award=locked, kind=kind, fiscal_year=fy, due_on=due)
         for kind, fy, due in report_schedule(locked.starts_on, locked.ends_on)
-        if (kind, fy) not in have
+        if (kind, fy) not in have and (due_from is None or due >= due_from)
     ]
     if made:
         audit.record(

@@ -81,10 +81,13 @@ def create_award(
     japan_grant_number: str = "",
     selection: Selection | None = None,
     gates: Sequence[tuple[str, str, date]] | None = None,
+    reports_due_from: date | None = None,
 ) -> Award:
     """Record an award, refused with the program's reasons where its period or budget
     does not fit, with the reports it owes. ``gates``: (name_ja, name_en, due) of its
-    stage gates; without them, the program's gate schedule (``gate_schedule``)."""
+    stage gates; without them, the program's gate schedule (``gate_schedule``).
+    ``reports_due_from``: for a project recorded after the fact, the reports due
+    before that day were handled before the record and are not owed here."""
     errors: dict[str, list[str]] = {}
     if not grant_number.strip():
         errors["grant_number"] = [_("Give the grant number.")]
@@ -144,7 +147,7 @@ def create_award(
     # Imported here: the reports module builds on this one (may_manage).
     from openrd.awards.reports import schedule_reports
 
-    schedule_reports(award, actor=actor)
+    schedule_reports(award, actor=actor, due_from=reports_due_from)
     return award
 
 

@@ -232,6 +232,8 @@ def _load_moonshot_awards(*, today: date) -> list[str]:
             starts_on=date(2020, 12, 1),
             ends_on=date(2030, 11, 30),
             budget=[(fy, _DEMO_BUDGET_YEN) for fy in range(2020, 2026)],
+            # Recorded now: the reports of the years before were handled before.
+            reports_due_from=today,
             gates=[
                 ("第1回ステージゲート評価（デモ）", "First stage gate (demo)", date(2023, 11, 30)),
                 ("第2回ステージゲート評価（デモ）", "Second stage gate (demo)",

@@ -296,3 +296,22 @@ def test_the_dashboard_counts_match_today(scheduled, pi, staff):
     today = timezone.localdate()
     owed = scheduled.reports.filter(status="due", due_on__lte=today.replace(year=today.year + 1))
     assert len([t for t in tasks_for(pi) if t.kind == TO_SUBMIT]) <= owed.count()
+
+
+def test_a_project_recorded_after_the_fact_owes_only_the_reports_due_from_then(staff):
+    recorded = services.create_award(
+        actor=staff,
+        program=Program.objects.get(code="moonshot"),
+        grant_number="MS6-PM2",
+        title_ja="誤り耐性量子計算の研究",
+        pi_name_ja="山本 剛",
+        institution=Organisation.objects.get(code="jst"),
+        starts_on=date(2020, 12, 1),
+        ends_on=date(2030, 11, 30),
+        reports_due_from=date(2026, 6, 1),
+    )
+    due = [(r.kind, r.fiscal_year) for r in recorded.reports.order_by("due_on")]
+    # FY2025's report was due on 31 May 2026, the day before: not owed here.
+    assert due[0] == ("progress", 2026)
+    assert due[-1] == ("final", None)
+    assert len(due) == 5

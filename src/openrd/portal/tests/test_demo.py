@@ -180,3 +180,12 @@ def test_the_demo_reviewer_finds_a_review_request_on_the_dashboard(client, demo)
     # The startup's other proposal, the one with a co-investigator, is still a draft.
     assert User.objects.get(username="startup").proposals.filter(status="draft").exists()
     assert load_demo()["review_rounds_created"] == []
+
+
+def test_the_demo_agency_is_not_flooded_with_overdue_reports_of_projects_older_than_the_record(
+    demo,
+):
+    from openrd.awards.reports import overdue_for_staff
+
+    agency = User.objects.get(username="agency")
+    assert not overdue_for_staff(agency, timezone.localdate()).exists()

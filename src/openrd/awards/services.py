@@ -218,13 +218,18 @@ def _move_award(locked: Award, target: str, *, actor: User, at: datetime, **reco
 
 @transaction.atomic
 def change_award_status(
-    award: Award, target: str, *, actor: User, reason: str = "", now: datetime | None = None
+    award: Award, target: str, *, actor: User, reason: str, now: datetime | None = None
 ) -> Award:
-    """Suspend, resume, complete or terminate an award (staff of the program's agency)."""
+    """Suspend, resume, complete or terminate an award (staff of the program's agency),
+    with the reason kept in the award's history."""
     locked = Award.objects.select_for_update().select_related("program").get(pk=award.pk)
     if not may_manage(actor, locked.program):
         raise PermissionDenied
-    return _move_award(locked, target, actor=actor, at=now or timezone.now(), reason=reason)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": [_("Give the reason: it is kept with the award's history.")]}
+        )
+    return _move_award(locked, target, actor=actor, at=now or timezone.now(), reason=reason.strip())
 
 
 @transaction.atomic

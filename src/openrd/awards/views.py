@@ -18,7 +18,6 @@ from openrd.awards.queries import AWARD_LISTING, award_with_gates, public_awards
 from openrd.awards.rules import CARRY_OVER_FIELDS
 from openrd.awards.services import may_evaluate, may_manage
 from openrd.core.access import deny
-from openrd.core.decisions import Decision
 from openrd.core.listing import paginate, parse
 from openrd.core.refusals import Refused
 from openrd.programs.models import Program
@@ -73,6 +72,7 @@ def _render_award(
         "award": award,
         "total": total,
         "handoff": phases.is_handoff(award),
+        "is_staff": is_staff,
         "may_carry_over": is_staff,
         "may_change_status": is_staff,
         "may_evaluate_gates": is_active_user(request.user)
@@ -108,19 +108,13 @@ def _carry_over(request: HttpRequest, award: Award) -> HttpResponse:
         )
     except Refused as refused:
         # Each reason beside the field it is about; the rest above the form.
-        errors: dict[str, list[str]] = {}
-        rest = []
-        for reason in refused.reasons:
-            if reason.code in CARRY_OVER_FIELDS:
-                errors.setdefault(CARRY_OVER_FIELDS[reason.code], []).append(reason.message)
-            else:
-                rest.append(reason)
+        errors, rest = refused.by_field(CARRY_OVER_FIELDS)
         return _render_award(
             request,
             award,
             is_staff=True,
             errors=errors,
-            refusal=Refused(Decision(tuple(rest))) if rest else None,
+            refusal=rest,
             typed=typed,
             status=422 if errors else 409,
         )

@@ -19,7 +19,6 @@ from openrd.awards import services
 from openrd.awards.models import Award, AwardStatus, GateOutcome, StageGate
 from openrd.awards.rules import AWARD_TRANSITIONS
 from openrd.core.access import deny
-from openrd.core.decisions import Decision
 from openrd.core.refusals import Refused
 
 # Which field of the form each refusal is about; the others go above the form.
@@ -29,17 +28,6 @@ GATE_FIELDS = {
     "award.gate_changes_missing": "changes",
 }
 GATE_CHOICES = [c for c in GateOutcome if c != GateOutcome.PENDING]
-
-
-def _split(refused: Refused, fields: dict[str, str]) -> tuple[dict[str, list[str]], Refused | None]:
-    errors: dict[str, list[str]] = {}
-    rest = []
-    for reason in refused.reasons:
-        if reason.code in fields:
-            errors.setdefault(fields[reason.code], []).append(reason.message)
-        else:
-            rest.append(reason)
-    return errors, (Refused(Decision(tuple(rest))) if rest else None)
 
 
 @login_required
@@ -67,7 +55,7 @@ def gate_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             deny(request, gate)
         except Refused as refused:
-            errors, refusal = _split(refused, GATE_FIELDS)
+            errors, refusal = refused.by_field(GATE_FIELDS)
             status = 422 if errors and refusal is None else 409
         else:
             messages.success(request, _("The evaluation was recorded."))
@@ -101,8 +89,6 @@ def award_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if typed["target"] not in targets:
             errors["target"] = [_("Choose a step from the list.")]
-        if not typed["reason"].strip():
-            errors["reason"] = [_("Give the reason: it is kept with the award's history.")]
         if errors:
             status = 422
         else:

@@ -184,6 +184,7 @@ def _render_matching(
         "awards/matching_edit.html",
         {
             "award": award,
+            "is_staff": True,  # only staff reach this page (``_award``)
             "years": award_years(award),
             "funds": list(award.matching_funds.all()),
             "errors": errors or {},

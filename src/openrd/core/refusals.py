@@ -46,6 +46,19 @@ class Refused(Exception):
     def reasons(self) -> tuple[Reason, ...]:
         return self.decision.reasons
 
+    def by_field(self, fields: dict[str, str]) -> tuple[dict[str, list[str]], Refused | None]:
+        """For a page that shows each reason beside its field: the messages of the
+        reasons ``fields`` maps (code → field name), and a refusal of the others
+        (None when every reason has its field)."""
+        errors: dict[str, list[str]] = {}
+        rest = []
+        for reason in self.reasons:
+            if reason.code in fields:
+                errors.setdefault(fields[reason.code], []).append(reason.message)
+            else:
+                rest.append(reason)
+        return errors, (Refused(Decision(tuple(rest)), detail=self.detail) if rest else None)
+
     def headline(self) -> str:
         return self.detail or " ".join(r.message for r in self.reasons)
 

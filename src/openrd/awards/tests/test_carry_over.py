@@ -89,7 +89,7 @@ def test_only_the_programs_agency_carries_over(award):
 
 
 def test_a_refused_carry_over_saves_nothing(award, staff):
-    services.change_award_status(award, "completed", actor=staff)
+    services.change_award_status(award, "completed", actor=staff, reason="理由")
     before = AuditEntry.objects.count()
     with pytest.raises(Refused) as refused:
         budget.carry_over(award, from_fiscal_year=2025, amount_yen=0, actor=staff, reason="")
@@ -195,7 +195,7 @@ def test_bad_amount_on_the_page_is_a_field_error(client, award, staff):
 
 
 def test_a_refusal_about_the_award_is_shown_above_the_form(client, award, staff):
-    services.change_award_status(award, "completed", actor=staff)
+    services.change_award_status(award, "completed", actor=staff, reason="理由")
     client.force_login(staff)
     response = client.post(url(award, "en"), {"from_fiscal_year": "2023", "amount_yen": "1",
                                                "reason": REASON})  # fmt: skip

@@ -42,7 +42,7 @@ def phase_one(world):
         selected_in(world, calls["phase1"], "量子センサのFS調査", "p1"), actor=world.nedo_staff,
         starts_on=date(2026, 4, 1), ends_on=date(2027, 3, 31), budget=[(2026, 10_000_000)],
     )  # fmt: skip
-    services.change_award_status(one, "completed", actor=world.nedo_staff)
+    services.change_award_status(one, "completed", actor=world.nedo_staff, reason="理由")
     return one, calls
 
 

@@ -110,7 +110,7 @@ def test_phase_1_to_2_with_a_ministry_hand_off_then_phase_3(world):
         phases.award_next_phase(p2, previous=one, actor=staff, starts_on=date(2027, 4, 1),
                                 ends_on=date(2029, 3, 31), budget=[(2027, 50_000_000)])  # fmt: skip
     assert refused.value.decision.codes() == ["award.phase_previous_not_passed"]
-    services.change_award_status(one, "completed", actor=staff)
+    services.change_award_status(one, "completed", actor=staff, reason="理由")
     two = phases.award_next_phase(
         p2, previous=one, actor=staff, starts_on=date(2027, 4, 1), ends_on=date(2029, 3, 31),
         budget=[(2027, 50_000_000), (2028, 50_000_000)],
@@ -122,7 +122,7 @@ def test_phase_1_to_2_with_a_ministry_hand_off_then_phase_3(world):
     assert entry.after["phases"] == ["phase1", "phase2"]
 
     p3 = selected_in(world, calls[2], "量子センサの大規模実証", "p3")
-    services.change_award_status(two, "completed", actor=staff)
+    services.change_award_status(two, "completed", actor=staff, reason="理由")
     # Phase 3 continues Phase 2, not Phase 1, and only once.
     with pytest.raises(Refused):
         phases.award_next_phase(p3, previous=one, actor=staff, starts_on=date(2029, 4, 1),
@@ -151,7 +151,7 @@ def test_the_award_page_shows_the_phase_it_continues_and_the_hand_off(client, wo
         selected_in(world, one_call, "量子センサのFS調査", "p1"), actor=staff,
         starts_on=date(2026, 4, 1), ends_on=date(2027, 3, 31), budget=[],
     )  # fmt: skip
-    services.change_award_status(one, "completed", actor=staff)
+    services.change_award_status(one, "completed", actor=staff, reason="理由")
     two = phases.award_next_phase(
         selected_in(world, two_call, "量子センサの実用化開発", "p2"), previous=one, actor=staff,
         starts_on=date(2027, 4, 1), ends_on=date(2028, 3, 31), budget=[],

@@ -182,13 +182,13 @@ def test_the_pi_writes_and_submits_on_the_page_and_a_refusal_keeps_the_text(
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="body"' in page.content.decode()
-    services.change_award_status(scheduled, AwardStatus.SUSPENDED, actor=staff)
+    services.change_award_status(scheduled, AwardStatus.SUSPENDED, actor=staff, reason="理由")
     refused = client.post(url, {"action": "submit", "body": "書きかけの成果報告"})
     assert refused.status_code == 422
     text = refused.content.decode()
     assert 'data-code="award.report_award_not_reporting"' in text
     assert "書きかけの成果報告" in text
-    services.change_award_status(scheduled, AwardStatus.ACTIVE, actor=staff)
+    services.change_award_status(scheduled, AwardStatus.ACTIVE, actor=staff, reason="理由")
     empty = client.post(url, {"action": "submit", "body": ""})
     assert empty.status_code == 422
     assert 'data-code="award.report_empty"' in empty.content.decode()

@@ -174,7 +174,7 @@ def _gate_status(c: Ctx) -> str:
 
 
 def _suspended(c: Ctx) -> None:
-    services.change_award_status(c.award, W.SUSPENDED, actor=c.people[STAFF])
+    services.change_award_status(c.award, W.SUSPENDED, actor=c.people[STAFF], reason="理由")
 
 
 def _status(target: str) -> Callable[[Ctx, User], Any]:

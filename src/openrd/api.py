@@ -18,6 +18,10 @@ from openrd.core.api_parser import SafeJsonParser
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.core.text_safety import UnsafeText
 from openrd.integrity.api import router as integrity_router
+from openrd.integrity.checklists.api import router as checklists_router
+from openrd.integrity.effort.api import router as effort_router
+from openrd.integrity.sanctions.api import router as sanctions_router
+from openrd.integrity.screening.api import router as screening_router
 from openrd.jobs.api import router as jobs_router
 from openrd.notifications.api import router as notifications_router
 from openrd.portal.api import router as portal_router
@@ -42,6 +46,10 @@ api = NinjaAPI(
 api.add_router("/", programs_router)
 api.add_router("/", accounts_router)
 api.add_router("/", integrity_router)
+api.add_router("/", checklists_router)
+api.add_router("/", effort_router)
+api.add_router("/", sanctions_router)
+api.add_router("/", screening_router)
 api.add_router("/", notifications_router)
 api.add_router("/", proposals_router)
 api.add_router("/", review_router)

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("openrd.review.urls")),
     path("awards/", include("openrd.awards.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
+    path("integrity/", include("openrd.integrity.urls_office")),
     path("accounts/", include("openrd.accounts.urls")),
     path("jobs/", include("openrd.jobs.urls")),
     path("notifications/", include("openrd.notifications.urls")),

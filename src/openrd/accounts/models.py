@@ -42,6 +42,7 @@ class Role(models.TextChoices):
     PROGRAM_MANAGER = "program_manager", _("Program manager (PM)")
     PROGRAM_DIRECTOR = "program_director", _("Program director (PD)")
     AGENCY_STAFF = "agency_staff", _("Funding agency staff")
+    INTEGRITY_OFFICER = "integrity_officer", _("Research integrity officer")
     MINISTRY = "ministry", _("Ministry official")
     COMMAND_TOWER_ADMIN = "command_tower_admin", _("Command tower (CSTI) administrator")
 

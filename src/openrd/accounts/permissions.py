@@ -29,6 +29,7 @@ is_reviewer = _role_predicate(Role.REVIEWER)
 is_program_manager = _role_predicate(Role.PROGRAM_MANAGER)
 is_program_director = _role_predicate(Role.PROGRAM_DIRECTOR)
 is_agency_staff = _role_predicate(Role.AGENCY_STAFF)
+is_integrity_officer = _role_predicate(Role.INTEGRITY_OFFICER)
 is_ministry = _role_predicate(Role.MINISTRY)
 is_command_tower_admin = _role_predicate(Role.COMMAND_TOWER_ADMIN)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from openrd.accounts.models import Organisation, Role, User
 from openrd.accounts.queries import role_organisation_ids
+from openrd.awards.integrity_record import hand_down
 from openrd.awards.models import Award, AwardBudget, StageGate
 from openrd.awards.rules import (
     GATE_EFFECT,
@@ -28,6 +29,7 @@ from openrd.core import audit
 from openrd.core.fiscal import fiscal_year_of
 from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
+from openrd.integrity import queries as integrity_queries
 from openrd.programs.models import Program, ProgramElement
 from openrd.programs.rules import program_rules
 from openrd.proposals.services.common import clean_amounts_by_year
@@ -104,6 +106,16 @@ def create_award(
     decision = check_award_period(rules, starts_on, ends_on, lines)
     if gates and not rules.stage_gates:
         raise ValidationError({"gates": [_("This program has no stage gates.")]})
+    if pi is not None:
+        # Every agency's sanction and the person's whole effort ledger, not only this program's.
+        proposal = selection.proposal if selection else None
+        decision = decision + integrity_queries.award_decision(
+            pi,
+            fiscal_year=fiscal_year_of(timezone.localdate()),
+            effort_percent=proposal.effort_percent if proposal else None,
+            label=title_ja.strip(),
+            exclude_keys=(f"proposal:{proposal.pk}",) if proposal else (),
+        )
     if not decision.allowed:
         raise Refused(decision)
     if gates is None:
@@ -148,6 +160,7 @@ def create_award(
     from openrd.awards.reports import schedule_reports
 
     schedule_reports(award, actor=actor, due_from=reports_due_from)
+    hand_down(award)
     return award
 
 
@@ -205,7 +218,7 @@ def award_selected_proposal(
 
 
 def _move_award(locked: Award, target: str, *, actor: User, at: datetime, **recorded: Any) -> Award:
-    return enter_state(
+    moved = enter_state(
         locked,
         target,
         decision=check_award_transition(AwardFacts(locked.status), target),
@@ -214,6 +227,8 @@ def _move_award(locked: Award, target: str, *, actor: User, at: datetime, **reco
         at=at,
         effect=lambda _a: dict(recorded),
     )
+    hand_down(moved)
+    return moved
 
 
 @transaction.atomic

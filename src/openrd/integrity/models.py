@@ -91,3 +91,37 @@ class DisclosureVersion(models.Model):
         stored = type(self)._default_manager.filter(pk=self.pk).values("pledged_at").first()
         if stored is None or stored["pledged_at"] is not None:
             raise DisclosureIsImmutable("a pledge, once recorded, cannot be changed")
+
+
+# The other tables, each in a module named for what it holds.
+from openrd.integrity.models_checklist import ChecklistCompletion, ChecklistKind  # noqa: E402
+from openrd.integrity.models_effort import CommitmentSource, EffortCommitment  # noqa: E402
+from openrd.integrity.models_sanction import Sanction  # noqa: E402
+from openrd.integrity.models_screening import (  # noqa: E402
+    FlagKind,
+    FlagStatus,
+    RunStatus,
+    ScreenedKind,
+    ScreeningDocument,
+    ScreeningFlag,
+    ScreeningRun,
+    ScreeningThreshold,
+)
+
+__all__ = [
+    "ChecklistCompletion",
+    "ChecklistKind",
+    "CommitmentSource",
+    "DisclosureIsImmutable",
+    "DisclosureVersion",
+    "EffortCommitment",
+    "FlagKind",
+    "FlagStatus",
+    "RunStatus",
+    "Sanction",
+    "ScreenedKind",
+    "ScreeningDocument",
+    "ScreeningFlag",
+    "ScreeningRun",
+    "ScreeningThreshold",
+]

@@ -11,16 +11,24 @@ from typing import Any
 from django.db.models import QuerySet
 
 from openrd.accounts.models import Role
+from openrd.core.decisions import Decision
+from openrd.integrity.effort.queries import effort_facts
 from openrd.integrity.models import DisclosureVersion
 from openrd.integrity.rules import Change, DisclosureFacts, diff_disclosures
+from openrd.integrity.rules.effort import check_awarded_effort
+from openrd.integrity.rules.registry import check_not_restricted
+from openrd.integrity.sanctions.queries import restriction_facts
 
 __all__ = [
     "DisclosureFacts",
+    "award_decision",
     "disclosure_facts",
     "disclosure_history",
+    "effort_facts",
     "history_with_previous",
     "latest_disclosure",
     "previous_version",
+    "restriction_facts",
     "version_diff",
     "visible_versions",
 ]
@@ -77,3 +85,22 @@ def visible_versions(user: Any) -> QuerySet[DisclosureVersion]:
     if Role.COMMAND_TOWER_ADMIN.value in user.role_codes():
         return DisclosureVersion.objects.all()
     return DisclosureVersion.objects.filter(person=user)
+
+
+def award_decision(
+    person: Any,
+    *,
+    fiscal_year: int,
+    effort_percent: int | None,
+    label: str = "",
+    exclude_keys: tuple[str, ...] = (),
+) -> Decision:
+    """Whether ``person`` may receive an award in ``fiscal_year``: no restriction in the
+    shared registry, and awarded effort no more than 100 % with this one."""
+    return check_not_restricted(restriction_facts(person, fiscal_year=fiscal_year)) + (
+        check_awarded_effort(
+            effort_facts(
+                person, adding_percent=effort_percent, adding_label=label, exclude_keys=exclude_keys
+            )
+        )
+    )

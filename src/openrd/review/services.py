@@ -29,6 +29,7 @@ from openrd.notifications.services import notify
 from openrd.programs.models import Call
 from openrd.programs.rules import program_rules
 from openrd.proposals.models import Proposal, ProposalStatus
+from openrd.proposals.services.integrity_record import hand_down
 from openrd.review.facts import person_facts_for, proposal_facts_for
 from openrd.review.models import (
     LIVE_ASSIGNMENT_STATES,
@@ -40,6 +41,7 @@ from openrd.review.models import (
     ReviewRound,
     RoundStatus,
     Selection,
+    SelectionOutcome,
 )
 from openrd.review.rules import assignment as solver
 from openrd.review.rules import scoring
@@ -893,6 +895,7 @@ def decide(
         at=moment,
         effect=stamp,
     )
+    hand_down(proposal, active=outcome != SelectionOutcome.REJECTED)
     comments = (
         [r.comment for r in reviews.order_by("assignment_id") if r.comment]
         if locked_round.share_comments

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from openrd.core.decisions import Decision, Reason
 from openrd.core.fiscal import TOKYO
 from openrd.integrity.rules import DisclosureFacts, check_disclosure_complete
+from openrd.integrity.rules.checklists import ChecklistFacts, check_institution_checklist
+from openrd.integrity.rules.effort import EffortFacts, check_awarded_effort
+from openrd.integrity.rules.registry import RestrictionFacts, check_not_restricted
 from openrd.programs.rules import (
     ApplicantFacts,
     ProgramRules,
@@ -50,6 +53,10 @@ class SubmissionFacts:
     has_title: bool
     call_code: str = ""
     members: tuple[MemberFacts, ...] = ()
+    # The integrity office's facts about the applicant, gathered by integrity.queries.
+    restrictions: RestrictionFacts | None = None
+    checklist: ChecklistFacts | None = None
+    effort: EffortFacts | None = None
 
 
 def check_budget(facts: SubmissionFacts) -> Decision:
@@ -134,8 +141,11 @@ def check_submission(facts: SubmissionFacts) -> Decision:
         check_call_accepting(
             facts.call_status, facts.opens_at, facts.closes_at, facts.now, call_code=facts.call_code
         )
+        + check_not_restricted(facts.restrictions)
         + check_disclosure_complete(facts.disclosure)
+        + check_institution_checklist(facts.checklist)
         + check_applicant(facts.rules, facts.applicant, on=call_opened_on)
         + check_content(facts)
         + check_members({b.fiscal_year: b.amount_yen for b in facts.budget}, facts.members)
+        + check_awarded_effort(facts.effort)
     )

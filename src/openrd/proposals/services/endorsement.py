@@ -19,6 +19,7 @@ from openrd.proposals.services.common import (
     proposal_facts,
     refresh_latest_versions,
 )
+from openrd.proposals.services.integrity_record import hand_down
 
 MAX_RETURN_COMMENT = 2000
 
@@ -58,6 +59,8 @@ def _answer(
         effect=effect,
     )
     assert version is not None
+    # A returned proposal is back with its applicant, no longer under review.
+    hand_down(locked, active=endorsement == Endorsement.ENDORSED)
     notify(
         [locked.applicant],
         "proposal.endorsed" if endorsement == Endorsement.ENDORSED else "proposal.returned",
@@ -108,5 +111,6 @@ def withdraw_proposal(proposal: Proposal, *, actor: User, now: datetime | None =
         action="proposals.proposal.withdrawn",
         facts=proposal_facts(locked, moment),
     )
+    hand_down(moved, active=False)
     proposal.status = moved.status
     return moved

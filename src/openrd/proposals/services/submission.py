@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openrd.accounts.models import User
+from openrd.core.fiscal import TOKYO, fiscal_year_of
 from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
 from openrd.notifications.queries import officers_of
@@ -37,6 +38,7 @@ from openrd.proposals.services.common import (
     proposal_facts,
     refresh_latest_versions,
 )
+from openrd.proposals.services.integrity_record import hand_down
 
 # An Idempotency-Key is stored whole: a longer one is refused, never cut (two long
 # keys cut to the same prefix would answer one client with another's submission).
@@ -113,6 +115,9 @@ def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
         has_title=bool(proposal.title_ja.strip() or proposal.title_en.strip()),
         call_code=call.code,
         members=member_facts(proposal),
+        restrictions=integrity_queries.restriction_facts(
+            proposal.applicant, fiscal_year=fiscal_year_of(now.astimezone(TOKYO).date())
+        ),
     )
 
 
@@ -274,6 +279,7 @@ def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> Prop
         facts=facts,
         effect=effect,
     )
+    hand_down(locked, active=True)
     _notify_submitted(locked, made[0])
     proposal.status = locked.status
     return made[0]

@@ -1,0 +1,1 @@
+"""Integrity checklists: versioned templates, yearly completion, the agencies' view."""

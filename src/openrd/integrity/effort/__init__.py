@@ -1,0 +1,1 @@
+"""The effort ledger (エフォート) across awards, pending proposals and outside funding."""

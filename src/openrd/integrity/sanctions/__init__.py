@@ -1,0 +1,1 @@
+"""The sanctions registry shared by every agency: decisions, reciprocity, publication."""

@@ -1,0 +1,1 @@
+"""Duplication and over-concentration screening across the platform's proposals and awards."""

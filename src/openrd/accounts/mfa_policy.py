@@ -18,6 +18,7 @@ PRIVILEGED_ROLES = frozenset(
         Role.PROGRAM_MANAGER,
         Role.PROGRAM_DIRECTOR,
         Role.AGENCY_STAFF,
+        Role.INTEGRITY_OFFICER,
         Role.MINISTRY,
         Role.COMMAND_TOWER_ADMIN,
     }

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from openrd.core.i18n import localized
+from openrd.integrity.sanctions.labels import measure_label, offence_label, row_label
+
 
 class Sanction(models.Model):
     """An authorised officer's decision on an offence, recorded by one agency and
@@ -82,3 +85,27 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.offence} {self.years}y"
+
+    @property
+    def person_name(self) -> str:
+        return localized(self.person_name_ja, self.person_name_en)
+
+    @property
+    def institution_name(self) -> str:
+        return localized(self.institution_name_ja, self.institution_name_en)
+
+    @property
+    def program_name(self) -> str:
+        return localized(self.program_name_ja, self.program_name_en) or self.program_code
+
+    @property
+    def offence_label(self) -> str:
+        return offence_label(self.offence)
+
+    @property
+    def row_label(self) -> str:
+        return row_label(self.table_funder, self.table_version, self.row_code)
+
+    @property
+    def measure_labels(self) -> list[str]:
+        return [measure_label(m) for m in self.measures]

@@ -25,3 +25,15 @@ def offence_label(code: str) -> str:
 
 def measure_label(code: str) -> str:
     return str(MEASURES.get(code, code))
+
+
+def row_label(funder: str, version: str, code: str) -> str:
+    """The table row's label in the active language (the code if the table is gone)."""
+    from openrd.integrity.rules.sanctions import offence_tables
+
+    for table in offence_tables():
+        if (table.funder, table.version) == (funder, version):
+            for row in table.rows:
+                if row.code == code:
+                    return row.label
+    return code

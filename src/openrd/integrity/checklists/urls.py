@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from openrd.integrity.checklists import views
 
 app_name = "integrity-checklists"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("institutions/", views.institutions, name="institutions"),
+    path("institutions/<int:pk>/", views.institution, name="institution"),
+    path("completion/", views.completion, name="completion"),
+]

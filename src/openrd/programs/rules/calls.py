@@ -99,6 +99,9 @@ _TIGHTENERS: dict[str, Callable[[ProgramRules, object], object]] = {
     "exit_strategy_required": lambda r, v: _stricter_flag(
         "exit_strategy_required", r.exit_strategy_required, v, strict=True
     ),
+    "requires_institution_checklist": lambda r, v: _stricter_flag(
+        "requires_institution_checklist", r.requires_institution_checklist, v, strict=True
+    ),
     # "In principle" leaves room for exceptions; a call may close that room, not open it.
     "founding_limit_in_principle": lambda r, v: _stricter_flag(
         "founding_limit_in_principle", r.founding_limit_in_principle, v, strict=False

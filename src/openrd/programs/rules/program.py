@@ -19,7 +19,7 @@ SEED_SOURCE = "「統合イノベーション戦略2023」について（内閣�
 RULE_KEYS = {
     "max_duration_years", "eligible_org_kinds", "sme_required", "max_years_since_founding",
     "founding_limit_in_principle", "matching_funds_required", "phases", "stage_gates",
-    "exit_strategy_required", "sources",
+    "exit_strategy_required", "requires_institution_checklist", "sources",
 }  # fmt: skip
 # How OpenRD runs the program where the seed says nothing (ADR 0025): read like the
 # rules, cited as settings, and not something a call can narrow.
@@ -86,6 +86,9 @@ class ProgramRules:
     phases: tuple[str, ...] = ()
     stage_gates: bool = False
     exit_strategy_required: bool = False
+    # The applicant's institution must have completed this fiscal year's research-integrity
+    # checklist (研究機関における研究インテグリティの確保に係るチェックリスト, rev. 2023-06-29).
+    requires_institution_checklist: bool = False
     # Operating settings (SETTING_KEYS).
     conflict_years: int = DEFAULT_CONFLICT_YEARS
     stage_gate_years: tuple[int, ...] = ()
@@ -127,6 +130,12 @@ def _gate_years(value: object) -> tuple[int, ...]:
     return years
 
 
+def _flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{key}: expected true or false")
+    return value
+
+
 def _ratio(value: object) -> float | None:
     if value is None:
         return None
@@ -164,6 +173,9 @@ def program_rules(data: dict[str, Any]) -> ProgramRules:
         phases=tuple(data.get("phases", ())),
         stage_gates=stage_gates,
         exit_strategy_required=bool(data.get("exit_strategy_required", False)),
+        requires_institution_checklist=_flag(
+            "requires_institution_checklist", data.get("requires_institution_checklist", False)
+        ),
         conflict_years=_whole(
             "conflict_years", data.get("conflict_years", DEFAULT_CONFLICT_YEARS), least=0
         ),
@@ -315,6 +327,16 @@ def describe_rules(rules: ProgramRules) -> list[tuple[str, str]]:
             (
                 _("Each project sets an exit strategy for after the program."),
                 rules.cite("exit_strategy_required"),
+            )
+        )
+    if rules.requires_institution_checklist:
+        lines.append(
+            (
+                _(
+                    "The applicant's institution must have completed this fiscal year's "
+                    "research-integrity checklist."
+                ),
+                rules.cite("requires_institution_checklist"),
             )
         )
     if "conflict_years" in rules.sources:

@@ -57,7 +57,7 @@ INSTITUTIONS = 300
 
 def round_of(proposals: int, reviewers: int, *, seed: int, per_proposal: int = 3):
     """(problem without a candidate bound, conflict count)."""
-    rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
+    rng = random.Random(seed)
     words = [f"kw{i:04}" for i in range(VOCABULARY)]
     weights = [1 / (i + 1) ** 0.8 for i in range(VOCABULARY)]
     fields = [f"field{i:02}" for i in range(FIELDS)]

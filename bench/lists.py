@@ -278,7 +278,7 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     from openrd.proposals.models import Endorsement, Proposal, ProposalVersion
     from openrd.proposals.services.common import refresh_latest_versions
 
-    rng = random.Random(7)  # noqa: S311  (data, not secrets)
+    rng = random.Random(7)
     load_organisations()
     load_presets()
     now = timezone.now()

@@ -309,7 +309,7 @@ def child(args: argparse.Namespace) -> int:
     recorder = Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     pool = Pool(workdir, args.workers)
-    rng = random.Random(args.seed)  # noqa: S311  (which worker to kill, not a secret)
+    rng = random.Random(args.seed)
     stop_killing = threading.Event()
     try:
         call_command("migrate", "--noinput", verbosity=0)

@@ -30,6 +30,7 @@ from openrd.core.fiscal import fiscal_year_of
 from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
+from openrd.integrity.sanctions.services import lock_person
 from openrd.programs.models import Program, ProgramElement
 from openrd.programs.rules import program_rules
 from openrd.proposals.services.common import clean_amounts_by_year
@@ -109,6 +110,7 @@ def create_award(
     if pi is not None:
         # Every agency's sanction and the person's whole effort ledger, not only this program's.
         proposal = selection.proposal if selection else None
+        lock_person(pi.pk)
         decision = decision + integrity_queries.award_decision(
             pi,
             fiscal_year=fiscal_year_of(timezone.localdate()),

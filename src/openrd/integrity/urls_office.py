@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from openrd.integrity.views_office import hub
+
 urlpatterns = [
+    path("", hub, name="integrity-hub"),
     path("checklists/", include("openrd.integrity.checklists.urls")),
     path("effort/", include("openrd.integrity.effort.urls")),
     path("sanctions/", include("openrd.integrity.sanctions.urls")),

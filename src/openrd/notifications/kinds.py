@@ -135,6 +135,14 @@ KINDS: dict[str, Kind] = {
             "The staff of the agency running the call",
         ),
         Kind(
+            "integrity.flag",
+            "重複・過度の集中のスクリーニング結果",
+            "Screening found something to check",
+            True,
+            "配分機関の職員・研究インテグリティ担当者",
+            "The agency's staff and research integrity officers",
+        ),
+        Kind(
             "review.decision",
             "採否の通知",
             "Selection decision",

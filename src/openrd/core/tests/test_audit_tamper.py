@@ -183,7 +183,7 @@ def _tampered(rng, tamper):
 
 
 def test_random_tamperings_are_all_detected_at_or_after_the_first_touched_entry():
-    rng = random.Random(20260401)  # noqa: S311  (reproducible tamperings, not secrets)
+    rng = random.Random(20260401)
     for round_ in range(60):
         tamper = TAMPERINGS[round_ % len(TAMPERINGS)] if round_ < 20 else rng.choice(TAMPERINGS)
         result = _tampered(rng, tamper)

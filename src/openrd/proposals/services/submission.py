@@ -16,6 +16,8 @@ from openrd.accounts.models import User
 from openrd.core.fiscal import TOKYO, fiscal_year_of
 from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
+from openrd.integrity.checklists import queries as checklist_queries
+from openrd.integrity.sanctions.services import lock_person
 from openrd.notifications.queries import officers_of
 from openrd.notifications.services import notify
 from openrd.programs.models import Call
@@ -115,8 +117,21 @@ def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
         has_title=bool(proposal.title_ja.strip() or proposal.title_en.strip()),
         call_code=call.code,
         members=member_facts(proposal),
+        checklist=checklist_queries.submission_checklist_facts(
+            org,
+            required=call_rules(
+                program_rules(call.program.rules), call.eligibility, call_code=call.code
+            ).requires_institution_checklist,
+            now=now,
+        ),
         restrictions=integrity_queries.restriction_facts(
             proposal.applicant, fiscal_year=fiscal_year_of(now.astimezone(TOKYO).date())
+        ),
+        effort=integrity_queries.effort_facts(
+            proposal.applicant,
+            adding_percent=proposal.effort_percent,
+            adding_label=proposal.title_ja.strip() or proposal.title_en.strip(),
+            exclude_keys=(f"proposal:{proposal.pk}",),
         ),
     )
 
@@ -241,6 +256,9 @@ def _submit(proposal: Proposal, *, actor: User, key: str, now: datetime) -> Prop
     ):
         # The same content submitted again without the key: the version already made.
         return latest
+    # Before the registry is read: a sanction being recorded now either committed
+    # already (and refuses this) or waits for this submission to finish.
+    lock_person(locked.applicant_id)
     facts = proposal_facts(locked, now, submission=submission_facts(locked, now=now))
     made: list[ProposalVersion] = []
 

@@ -78,7 +78,7 @@ def test_the_better_match_is_chosen_and_the_total_is_optimal_not_greedy():
 
 
 def test_the_same_input_in_another_order_gives_the_same_assignment():
-    rng = random.Random(3)  # noqa: S311  (shuffled test input, not secrets)
+    rng = random.Random(3)
     needs = [need(f"p{i}", needed=2, keywords={f"k{i % 3}"}) for i in range(12)]
     reviewers = [
         reviewer(f"r{i}", capacity=3, keywords={f"k{i % 3}", f"k{(i + 1) % 3}"}) for i in range(9)

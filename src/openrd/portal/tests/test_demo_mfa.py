@@ -12,7 +12,7 @@ from openrd.portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 pytestmark = pytest.mark.django_db
 
 PRIVILEGED = {"admin", "ministry", "agency", "nedo", "pd", "pm", "reviewer", "officer",
-              "startup-officer", "startup-b-officer", "startup-c-officer",
+              "startup-officer", "startup-b-officer", "startup-c-officer", "integrity",
               "reviewer-b"}  # fmt: skip
 
 

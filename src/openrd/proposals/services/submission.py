@@ -99,12 +99,13 @@ def snapshot_content(proposal: Proposal) -> dict[str, Any]:
 def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
     call = proposal.call
     org = proposal.institution
+    rules = call_rules(program_rules(call.program.rules), call.eligibility, call_code=call.code)
     return SubmissionFacts(
         now=now,
         call_status=call.status,
         opens_at=call.opens_at,
         closes_at=call.closes_at,
-        rules=call_rules(program_rules(call.program.rules), call.eligibility, call_code=call.code),
+        rules=rules,
         applicant=ApplicantFacts(org_kind=org.kind, is_sme=org.is_sme, founded_on=org.founded_on),
         disclosure=integrity_queries.disclosure_facts(proposal.applicant),
         cap_per_proposal_yen=call.cap_per_proposal_yen,
@@ -119,9 +120,7 @@ def submission_facts(proposal: Proposal, *, now: datetime) -> SubmissionFacts:
         members=member_facts(proposal),
         checklist=checklist_queries.submission_checklist_facts(
             org,
-            required=call_rules(
-                program_rules(call.program.rules), call.eligibility, call_code=call.code
-            ).requires_institution_checklist,
+            required=rules.requires_institution_checklist,
             now=now,
         ),
         restrictions=integrity_queries.restriction_facts(

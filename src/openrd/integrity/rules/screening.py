@@ -6,7 +6,6 @@ rules say what is found and why, with the figures behind it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -131,8 +130,3 @@ def _line_dict(line: FundingLine) -> dict[str, object]:
         "amount_by_year": {str(y): v for y, v in sorted(line.amount_by_year.items())},
         "effort_percent": line.effort_percent,
     }
-
-
-def spread_over_years(amount_yen: int, years: Iterable[int]) -> dict[int, int]:
-    """An outside funding's yearly amount in each of the given fiscal years."""
-    return {year: amount_yen for year in years}

@@ -36,6 +36,9 @@ from openrd.integrity.screening.text import N_FEATURES, normalise, term_counts
 __all__ = ["Match", "Passage", "Screener", "normalise", "side_by_side"]
 
 _EPS = 1e-9
+# The prefix filter needs a remainder below t; asking for less costs longer postings
+# but makes each candidate's bound (partial + remainder) tight enough to skip most.
+_PREFIX_REMAINDER = 0.7
 # The partial scores are summed in float32; this covers their rounding.
 _BOUND_SLACK = 1e-4
 _BUFFER_ROWS = 256
@@ -205,7 +208,7 @@ class Screener:
         before_row = np.where(row_start > 0, cum[np.maximum(row_start - 1, 0)], 0.0)
         total = np.bincount(r, sq, minlength=m)
         cum_before = cum - sq - before_row[r]
-        in_prefix = (total[r] - cum_before) >= (t - _EPS) ** 2
+        in_prefix = (total[r] - cum_before) >= (_PREFIX_REMAINDER * t) ** 2
         kept = np.bincount(r[in_prefix], sq[in_prefix], minlength=m)
         remainder = np.sqrt(np.maximum(total - kept, 0.0))
         prefix = sparse.csr_matrix(

@@ -29,7 +29,17 @@ def flag_dict(flag: ScreeningFlag) -> dict[str, Any]:
         "created_at": flag.created_at,
         "reviewed_at": flag.reviewed_at,
         "url": reverse("integrity-screening:flag", args=[flag.pk]),
+        "lines": [
+            {**line, "amounts": _by_year(line.get("amount_by_year", {}))}
+            for line in evidence.get("lines", [])
+        ],
+        "years": _by_year(evidence.get("years", {})),
     }
+
+
+def _by_year(amounts: dict[str, int]) -> list[tuple[int, int]]:
+    """JSON keys are strings; the page names fiscal years from integers."""
+    return sorted((int(year), amount) for year, amount in amounts.items())
 
 
 def run_dict(run: ScreeningRun) -> dict[str, Any]:

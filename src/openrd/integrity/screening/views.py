@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openrd.accounts.models import Organisation
@@ -151,7 +150,3 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress block alone, polled by htmx until the run has finished."""
     run = run_dict(_run(request, pk))
     return render(request, "integrity/screening/_run_progress.html", {"run": run})
-
-
-def kind_label(kind: str) -> str:
-    return str(FlagKind(kind).label) if kind in FlagKind else _("Unknown")

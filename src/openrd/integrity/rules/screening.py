@@ -39,11 +39,6 @@ def is_same_theme(score: float, *, same_person: bool) -> bool:
     return same_person and score >= SAME_THEME_SIMILARITY
 
 
-def lowest_interesting_similarity(limits: Limits) -> float:
-    """The similarity below which a match can be neither finding."""
-    return min(limits.duplicate_similarity, SAME_THEME_SIMILARITY)
-
-
 @dataclass(frozen=True)
 class FundingLine:
     """One source of a researcher's funding and effort: an award, a pending proposal,

@@ -18,6 +18,10 @@ from openrd.integrity.handdown import ResearchRecord
 from openrd.integrity.models import ScreeningDocument
 from openrd.integrity.screening.engine import Screener
 
+# The index is cut for this similarity: a near-duplicate threshold an agency sets
+# at or above it is answered from the index, one below it by a scan of the corpus.
+INDEX_SIMILARITY = 0.5
+
 OVERLAP = timedelta(minutes=2)
 
 
@@ -65,7 +69,7 @@ class Index:
     """A Screener over the active documents, synchronised by watermark and sha."""
 
     def __init__(self) -> None:
-        self.screener = Screener()
+        self.screener = Screener(threshold=INDEX_SIMILARITY)
         self.shas: dict[str, str] = {}
         self.watermark: datetime | None = None
         self.lock = threading.Lock()

@@ -30,7 +30,6 @@ from openrd.integrity.rules.screening import (
     check_concentration,
     is_near_duplicate,
     is_same_theme,
-    lowest_interesting_similarity,
 )
 from openrd.integrity.screening import corpus
 from openrd.integrity.screening.engine import side_by_side
@@ -63,26 +62,39 @@ def find_for(doc: ScreeningDocument, limits: Limits | None = None) -> list[Findi
 
 
 def _text_findings(doc: ScreeningDocument, limits: Limits) -> list[Finding]:
-    matches = corpus.index().query(
-        doc.text,
-        threshold=lowest_interesting_similarity(limits),
-        limit=CANDIDATES,
-        exclude=(doc.source_key,),
-    )
+    index = corpus.index()
+    # Near-duplicates from the whole platform through the index; the same theme only
+    # counts for the same researcher, so their own few records are scored directly.
+    scores = {
+        m.key: m.score
+        for m in index.query(
+            doc.text,
+            threshold=limits.duplicate_similarity,
+            limit=CANDIDATES,
+            exclude=(doc.source_key,),
+        )
+    }
+    if doc.person_id is not None:
+        own = ScreeningDocument.objects.filter(person_id=doc.person_id, active=True).exclude(
+            source_key=doc.source_key
+        )
+        for key, text in own.values_list("source_key", "text")[:CANDIDATES]:
+            if key not in scores:
+                scores[key] = index.similarity(doc.text, text)
     others = {
         other.source_key: other
         for other in ScreeningDocument.objects.filter(
-            source_key__in=[m.key for m in matches], active=True
+            source_key__in=list(scores), active=True
         ).select_related("agency", "person")
     }
     found: list[Finding] = []
-    for match in matches:
-        other = others.get(match.key)
+    for key, raw in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        other = others.get(key)
         if other is None:
             # Retired in a transaction the index has not seen yet.
-            corpus.forget(match.key)
+            corpus.forget(key)
             continue
-        score = round(match.score, 4)
+        score = round(raw, 4)
         kinds = []
         if is_near_duplicate(score, limits):
             kinds.append(FlagKind.NEAR_DUPLICATE)

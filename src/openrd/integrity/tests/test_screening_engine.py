@@ -170,6 +170,30 @@ def test_query_equals_brute_force_cosine_on_a_random_corpus(seed):
         assert {m.key for m in screener.query(query, limit=10**6)} == want
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+def test_checks_between_changes_stay_exact_as_the_idf_drifts(seed):
+    # Checks between the changes: the index keeps prefixes cut under an older IDF,
+    # bounded by the drift since, and is cut again only when the bound runs out.
+    rng = random.Random(seed)
+    words = ["量子", "計測", "細胞", "材料", "climate", "model", "data", "の", "を", "a"]
+    corpus: dict[str, str] = {}
+    screener = Screener(threshold=0.5)
+    for step in range(12):
+        for _ in range(rng.randint(5, 40)):
+            key = f"s{step}.{rng.randrange(10**6)}"
+            corpus[key] = "".join(rng.choice(words) for _ in range(rng.randint(8, 30)))
+            screener.upsert(key, corpus[key])
+        for key in rng.sample(sorted(corpus), min(len(corpus) // 6, 10)):
+            screener.remove(key)
+            del corpus[key]
+        queries = [corpus[k] for k in rng.sample(sorted(corpus), 5)]
+        queries.append("".join(rng.choice(words) for _ in range(20)))
+        for threshold in (0.5, 0.8, 0.35):  # 0.35: below the index's cut, a scan
+            expected = _brute_force(corpus, queries, threshold)
+            got = [screener.query(q, threshold=threshold, limit=10**6) for q in queries]
+            assert [{m.key for m in g} for g in got] == expected
+
+
 def test_many_documents_seal_blocks_and_stay_exact():
     rng = random.Random(5)
     corpus = {f"k{i}": "".join(rng.choice("abcdefgh") for _ in range(40)) for i in range(1500)}

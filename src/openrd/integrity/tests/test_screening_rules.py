@@ -11,7 +11,6 @@ from openrd.integrity.rules.screening import (
     check_concentration,
     is_near_duplicate,
     is_same_theme,
-    lowest_interesting_similarity,
 )
 
 LIMITS = Limits(max_yen_per_fiscal_year=10_000_000, max_effort_percent=80)
@@ -34,7 +33,6 @@ def test_same_theme_needs_the_same_person_and_the_lower_similarity():
     assert is_same_theme(SAME_THEME_SIMILARITY, same_person=True)
     assert not is_same_theme(SAME_THEME_SIMILARITY - 0.001, same_person=True)
     assert not is_same_theme(0.95, same_person=False)
-    assert lowest_interesting_similarity(Limits()) == SAME_THEME_SIMILARITY
 
 
 def test_funding_at_the_limit_is_not_flagged_and_one_yen_over_is():

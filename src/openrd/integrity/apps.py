@@ -12,3 +12,4 @@ class IntegrityConfig(AppConfig):
             my_tasks,  # noqa: F401  (the pledge on "My tasks")
             permissions,  # noqa: F401  (registers the permissions)
         )
+        from openrd.integrity.checklists import my_tasks as checklist_tasks  # noqa: F401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,6 +27,11 @@ from openrd.integrity.rules.checklists import (
 )
 
 router = Router(tags=["integrity"])
+
+# queries.INSTITUTION_KINDS, the organisations that keep an institution checklist;
+# empty: all of them. Any other kind is a 422, not silently the whole list.
+InstitutionKind = Literal["", "university", "national_lab", "company", "startup", "other"]
+assert set(get_args(InstitutionKind)) == {"", *queries.INSTITUTION_KINDS}
 
 
 class AnswerIn(Schema):
@@ -161,7 +166,7 @@ def complete_my_checklist(request: HttpRequest, payload: ChecklistIn) -> Checkli
     auth=api_auth,
     summary="For agency staff: each institution's checklist status this fiscal year",
 )
-def list_completion(request: HttpRequest, kind: str = "") -> list[CompletionOut]:
+def list_completion(request: HttpRequest, kind: InstitutionKind = "") -> list[CompletionOut]:
     if not queries.may_see_completion(request.user):
         deny(request, what="checklist completion")
     return [

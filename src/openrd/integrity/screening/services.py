@@ -149,6 +149,9 @@ def _review(
     if not note:
         raise ValidationError({"note": _("Say why, in a few words.")})
     locked = ScreeningFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.status != FlagStatus.OPEN:
+        # A review is final: a second one would overwrite the first reviewer's note.
+        raise ValidationError({"note": _("This flag has already been reviewed.")})
     before = {"status": locked.status, "note": locked.note}
     locked.status, locked.note = status, note
     locked.reviewed_at, locked.reviewed_by = timezone.now(), actor

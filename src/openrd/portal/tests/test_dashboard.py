@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from openrd.accounts.models import Role, TokenScope
 from openrd.accounts.services import issue_api_token
 from openrd.accounts.tests.factories import UserFactory
+from openrd.integrity.checklists.services import complete_checklist
+from openrd.integrity.tests.test_checklists_tasks import all_yes
 from openrd.programs.follow import follow_program
 from openrd.proposals import services
 from openrd.proposals.tests.conftest import (
@@ -22,7 +24,7 @@ from openrd.proposals.tests.conftest import (
 )
 from openrd.proposals.tests.test_services import draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("checklists_done")]
 
 RIGHT = "correct-horse-battery"
 
@@ -155,9 +157,9 @@ def test_the_header_count_costs_a_few_queries_and_the_dashboard_asks_once(client
     ]
     without = len(_queries(client, "/ja/programs/"))
     # One query per provider that concerns an applicant, whatever their number of
-    # tasks: the pledge, followed programs' calls, invitations, own proposals, the
-    # reports of awards they lead, and the counts besides them.
-    assert 0 < with_count - without <= 6
+    # tasks: the pledge, the checklist, followed programs' calls, invitations, own
+    # proposals, the reports of awards they lead, and the counts besides them.
+    assert 0 < with_count - without <= 7
     settings.TEMPLATES = [engine]
     # The dashboard gathers the tasks once: the header reuses its count.
     followed = [s for s in _queries(client, "/ja/dashboard/") if "notifications_subscription" in s]
@@ -187,9 +189,11 @@ def test_the_api_answers_a_token_and_shows_nobody_elses_tasks(client, world):
     draft(world)
     _token, raw = issue_api_token(world.stranger, name="r", scope=TokenScope.READ)
     body = client.get("/api/v1/me/tasks", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
-    assert [i["kind"] for i in body["items"]] == ["integrity.pledge"]  # no pledge yet
+    # No pledge and no checklist yet.
+    assert [i["kind"] for i in body["items"]] == ["integrity.pledge", "integrity.checklist"]
     assert "量子センサ" not in str(body)
     officer = UserFactory(roles=[Role.RESEARCHER])
     disclose_and_pledge(officer)
+    complete_checklist(actor=officer, person=officer, answers=all_yes("researcher"))
     client.force_login(officer)
     assert client.get("/api/v1/me/tasks").json() == {"count": 0, "items": []}

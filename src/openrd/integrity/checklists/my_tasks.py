@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openrd.accounts.models import Organisation, Role, RoleAssignment
+from openrd.accounts.models import Role
 from openrd.accounts.permissions import is_researcher
 from openrd.core.fiscal import format_fiscal_year
 from openrd.core.i18n import current_lang
@@ -56,13 +56,8 @@ def checklist_tasks(user: Any, now: datetime) -> list[Task]:
     this_year = ChecklistCompletion.objects.filter(
         kind=ChecklistKind.INSTITUTION, fiscal_year=fiscal_year, organisation=OuterRef("pk")
     )
-    # queries.officer_institutions in one query: the officer's roles as a subquery.
-    officer_of = RoleAssignment.objects.filter(
-        user=user, role=Role.INSTITUTION_OFFICER, organisation__isnull=False
-    ).values("organisation_id")
     due = (
-        Organisation.objects.filter(pk__in=officer_of, kind__in=queries.INSTITUTION_KINDS)
-        .order_by("code")
+        queries.officer_institutions(user)
         .annotate(
             started=Exists(this_year),
             completed=Exists(this_year.filter(completed_at__isnull=False)),
@@ -83,7 +78,7 @@ def checklist_tasks(user: Any, now: datetime) -> list[Task]:
 
 
 register(
-    "integrity.checklist",
+    CHECKLIST,
     checklist_tasks,
     sections=[
         Section(kind=CHECKLIST, heading=gettext_lazy("Research-integrity checklists"), order=45)

@@ -45,9 +45,16 @@ def may_fill_researcher_checklist(user: Any) -> bool:
 
 
 def officer_institutions(user: Any) -> QuerySet[Organisation]:
-    """The institutions whose checklist ``user`` fills in as their institution officer."""
-    ids = role_organisation_ids(user, Role.INSTITUTION_OFFICER)
-    return Organisation.objects.filter(pk__in=ids, kind__in=INSTITUTION_KINDS).order_by("code")
+    """The institutions whose checklist ``user`` fills in as their institution officer
+    (one query: the officer's roles are a subquery)."""
+    if not is_active_user(user):
+        return Organisation.objects.none()
+    officer_of = user.role_assignments.filter(
+        role=Role.INSTITUTION_OFFICER, organisation__isnull=False
+    ).values("organisation_id")
+    return Organisation.objects.filter(pk__in=officer_of, kind__in=INSTITUTION_KINDS).order_by(
+        "code"
+    )
 
 
 def may_fill_institution_checklist(user: Any, organisation: Organisation) -> bool:

@@ -176,9 +176,13 @@ class Screener:
 
     def similarity(self, a: str, b: str) -> float:
         """The cosine of two texts under the corpus's current IDF."""
-        counts = term_counts([a, b])
-        weights = self._weigh(counts)
-        return min(1.0, float(weights[0].multiply(weights[1]).sum()))
+        return self.similarities(a, [b])[0]
+
+    def similarities(self, text: str, others: Sequence[str]) -> list[float]:
+        """The cosine of ``text`` with each of ``others``, in one vectorisation."""
+        weights = self._weigh(term_counts([text, *others]))
+        dots = (weights[1:] @ weights[0].T).toarray().ravel()
+        return [min(1.0, float(d)) for d in dots]
 
     # Internals: the search
 

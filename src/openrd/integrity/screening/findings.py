@@ -75,12 +75,15 @@ def _text_findings(doc: ScreeningDocument, limits: Limits) -> list[Finding]:
         )
     }
     if doc.person_id is not None:
-        own = ScreeningDocument.objects.filter(person_id=doc.person_id, active=True).exclude(
-            source_key=doc.source_key
+        own = (
+            ScreeningDocument.objects.filter(person_id=doc.person_id, active=True)
+            .exclude(source_key__in=[doc.source_key, *scores])
+            .values_list("source_key", "text")
         )
-        for key, text in own.values_list("source_key", "text")[:CANDIDATES]:
-            if key not in scores:
-                scores[key] = index.similarity(doc.text, text)
+        unscored = dict(own[:CANDIDATES])
+        scores.update(
+            zip(unscored, index.similarities(doc.text, list(unscored.values())), strict=True)
+        )
     others = {
         other.source_key: other
         for other in ScreeningDocument.objects.filter(

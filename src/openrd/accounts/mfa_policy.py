@@ -21,6 +21,7 @@ PRIVILEGED_ROLES = frozenset(
         Role.INTEGRITY_OFFICER,
         Role.MINISTRY,
         Role.COMMAND_TOWER_ADMIN,
+        Role.CURATOR,
     }
 )
 

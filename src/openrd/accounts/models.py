@@ -45,6 +45,7 @@ class Role(models.TextChoices):
     INTEGRITY_OFFICER = "integrity_officer", _("Research integrity officer")
     MINISTRY = "ministry", _("Ministry official")
     COMMAND_TOWER_ADMIN = "command_tower_admin", _("Command tower (CSTI) administrator")
+    CURATOR = "curator", _("Repository curator")
 
 
 class Organisation(models.Model):
@@ -70,6 +71,14 @@ class Organisation(models.Model):
         validators=[validate_corporate_number],
     )
     ror_id = models.CharField(_("ROR ID"), max_length=40, blank=True, validators=[validate_ror])
+    # A funder's identifiers, written into every output it funded (JPCOAR
+    # funderIdentifier): e-Rad's funding-agency code and the Crossref Funder ID.
+    erad_funder_code = models.CharField(
+        _("e-Rad funder code"), max_length=10, blank=True, default="", db_default=""
+    )
+    crossref_funder_id = models.CharField(
+        _("Crossref Funder ID"), max_length=20, blank=True, default="", db_default=""
+    )
     country = models.CharField(
         _("country (ISO 3166-1)"), max_length=2, default="JP", validators=[validate_country_code]
     )

@@ -268,7 +268,7 @@ def record_account_change(
 ORGANISATIONS_FILE = Path(__file__).resolve().parent / "data" / "organisations.toml"
 ORGANISATION_KEYS = {
     "code", "kind", "parent", "name_ja", "name_en", "name_kana", "corporate_number", "ror_id",
-    "country", "founded_on", "is_sme", "website",
+    "country", "founded_on", "is_sme", "website", "erad_funder_code", "crossref_funder_id",
 }  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Content-addressed storage of uploaded files, PDF only for now.
+"""Content-addressed storage of uploaded files (proposals' PDFs here; the
+repository's other types through ``keep``).
 
 The browser's declared content type and the file name are not trusted: the
 bytes are sniffed, then parsed with pypdf and screened for active content
@@ -68,7 +69,7 @@ class RefusedUpload(UploadedFile):
         super().__init__(io.BytesIO(), name=name, content_type=content_type, size=0)
 
 
-def _chunks(upload: object) -> Iterable[bytes]:
+def upload_chunks(upload: object) -> Iterable[bytes]:
     if isinstance(upload, bytes):
         for start in range(0, len(upload), CHUNK):
             yield upload[start : start + CHUNK]
@@ -94,7 +95,7 @@ def store_pdf(upload: object, *, field: str = "file") -> StoredFile:
     size = 0
     head = b""
     with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as buffer:
-        for chunk in _chunks(upload):
+        for chunk in upload_chunks(upload):
             size += len(chunk)
             if size > limit:
                 raise too_large_error(field)
@@ -108,19 +109,29 @@ def store_pdf(upload: object, *, field: str = "file") -> StoredFile:
             raise _field_error(field, _("Only PDF files can be attached."), "file.not_pdf")
         buffer.seek(0)
         screen_pdf(buffer, field=field)
-        sha = digest.hexdigest()
-        existing = StoredFile.objects.filter(sha256=sha).first()
-        record = existing or StoredFile(sha256=sha, size=size, content_type="application/pdf")
-        _ensure_stored(record.storage_name, buffer, sha256=sha, size=size)
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                record.save()
-        except IntegrityError:
-            # Another request stored the same bytes at the same moment.
-            return StoredFile.objects.get(sha256=sha)
-        return record
+        return keep(buffer, sha256=digest.hexdigest(), size=size, content_type="application/pdf")
+
+
+def keep(
+    buffer: IO[bytes], *, sha256: str, size: int, content_type: str, md5: str = ""
+) -> StoredFile:
+    """Store the checked bytes in ``buffer`` under their digest (once) and return
+    their record; bytes already stored are verified and replaced if damaged."""
+    existing = StoredFile.objects.filter(sha256=sha256).first()
+    record = existing or StoredFile(sha256=sha256, size=size, content_type=content_type, md5=md5)
+    _ensure_stored(record.storage_name, buffer, sha256=sha256, size=size)
+    if existing is not None:
+        if md5 and not existing.md5:
+            existing.md5 = md5
+            existing.save(update_fields=["md5"])
+        return existing
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        # Another request stored the same bytes at the same moment.
+        return StoredFile.objects.get(sha256=sha256)
+    return record
 
 
 def open_stored(stored: StoredFile) -> File:

@@ -88,6 +88,8 @@ class StoredFile(models.Model):
     """
 
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    # For harvesters that still check MD5 (JPCOAR, OAI-ORE); never used as a key.
+    md5 = models.CharField(_("MD5"), max_length=32, blank=True, default="", db_default="")
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100)
     created_at = models.DateTimeField(_("stored"), auto_now_add=True)

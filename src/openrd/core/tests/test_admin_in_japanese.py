@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 # in capitals (PDF, ORCID, SAML) is taken as an acronym; a dotted code (an audit
 # action such as accounts.login) and "<unknown>" (what axes records for a missing
 # header) as data.
-KEPT = {"OpenRD", "e-Rad", "WebAuthn", "ePPN", "Redis", "Django-RQ", "Control", "Command", "Mac"}
+KEPT = {
+    "OpenRD", "e-Rad", "Crossref", "WebAuthn", "ePPN", "Redis", "Django-RQ", "Control", "Command",
+    "Mac",
+}  # fmt: skip
 WORD = re.compile(r"(?<![\w.<])[A-Za-z][A-Za-z-]{2,}(?![\w.>])")
 
 

@@ -27,6 +27,7 @@ from openrd.notifications.api import router as notifications_router
 from openrd.portal.api import router as portal_router
 from openrd.programs.api import router as programs_router
 from openrd.proposals.api import router as proposals_router
+from openrd.repository.api import router as repository_router
 from openrd.review.api import router as review_router
 
 api = NinjaAPI(
@@ -54,6 +55,7 @@ api.add_router("/", notifications_router)
 api.add_router("/", proposals_router)
 api.add_router("/", review_router)
 api.add_router("/", awards_router)
+api.add_router("/", repository_router)
 api.add_router("/", jobs_router)
 api.add_router("/", portal_router)
 

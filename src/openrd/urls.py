@@ -11,6 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    # OAI-PMH's base URL and resumable uploads: not pages, so no language prefix.
+    path("oai", include("openrd.repository.oai.urls")),
+    path("uploads/", include("openrd.repository.tus_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -21,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("invitations/", include("openrd.proposals.invitation_urls")),
     path("reviews/", include("openrd.review.urls")),
     path("awards/", include("openrd.awards.urls")),
+    path("outputs/", include("openrd.repository.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
     path("integrity/", include("openrd.integrity.urls_office")),
     path("accounts/", include("openrd.accounts.urls")),

@@ -166,6 +166,46 @@ KINDS: dict[str, Kind] = {
             "研究代表者",
             "The principal investigator",
         ),
+        Kind(
+            "repository.deposit_submitted",
+            "研究成果の登録申請（査読依頼）",
+            "A deposit awaits curation",
+            True,
+            "機関リポジトリの担当者",
+            "The institution's repository curators",
+        ),
+        Kind(
+            "repository.deposit_returned",
+            "研究成果の登録の差戻し",
+            "Deposit returned",
+            True,
+            "登録者",
+            "The depositor",
+        ),
+        Kind(
+            "repository.published",
+            "研究成果の公開",
+            "Output published",
+            True,
+            "登録者",
+            "The depositor",
+        ),
+        Kind(
+            "repository.access_requested",
+            "制限付きファイルの利用申請",
+            "Request for a restricted file",
+            True,
+            "機関リポジトリの担当者",
+            "The institution's repository curators",
+        ),
+        Kind(
+            "repository.access_decided",
+            "利用申請への回答",
+            "Answer to your access request",
+            True,
+            "利用申請者",
+            "The person who asked",
+        ),
     )
 }
 

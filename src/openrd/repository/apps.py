@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RepositoryConfig(AppConfig):
+    name = "openrd.repository"
+    label = "repository"
+    verbose_name = _("Research output repository")
+
+    def ready(self) -> None:
+        # Outputs to make open and deposits to curate on "My tasks".
+        from openrd.repository import my_tasks  # noqa: F401

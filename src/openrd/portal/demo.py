@@ -26,6 +26,7 @@ from openrd.accounts.services import (
 from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
 from openrd.integrity.services import pledge, save_disclosure
 from openrd.portal.demo_lifecycle import load_lifecycle
+from openrd.portal.demo_repository import load_outputs
 from openrd.programs.models import Call, CallStatus, Program
 from openrd.programs.services import close_call, create_call, load_presets, open_call
 
@@ -56,13 +57,9 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
             continue
         created.append(_create_demo_user(entry, password))
     for entry in data.get("users", []):
-        user = User.objects.get(username=entry["username"])
-        _give_demo_address(user)
-        # Privileged accounts must use a second factor; the demo's is known (debug only).
-        if settings.DEBUG and requires_mfa(user):
-            set_up_totp(user, secret=DEMO_TOTP_SECRET)
+        _give_demo_address(User.objects.get(username=entry["username"]))
     calls = _load_calls(data.get("calls", []), today=to_tokyo(timezone.now()).date())
-    return {
+    loaded = {
         "programs": [p.code for p, _ in programs],
         "users_created": created,
         "calls_created": calls,
@@ -72,7 +69,16 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "lifecycle_created": load_lifecycle(
             data.get("lifecycle", {}), today=to_tokyo(timezone.now()).date()
         ),
+        "outputs_created": load_outputs(today=to_tokyo(timezone.now()).date(), pdf=_demo_pdf),
     }
+    # Last: some roles are given by the loaders above (the curator's, for the
+    # institution of the award whose outputs they deposit).
+    for entry in data.get("users", []):
+        user = User.objects.get(username=entry["username"])
+        # Privileged accounts must use a second factor; the demo's is known (debug only).
+        if settings.DEBUG and requires_mfa(user):
+            set_up_totp(user, secret=DEMO_TOTP_SECRET)
+    return loaded
 
 
 _DEMO_REVIEW_TITLE = "ウエハ研磨スラリーの再生利用技術の実現可能性調査（デモ）"

@@ -189,3 +189,21 @@ def test_the_demo_agency_is_not_flooded_with_overdue_reports_of_projects_older_t
 
     agency = User.objects.get(username="agency")
     assert not overdue_for_staff(agency, timezone.localdate()).exists()
+
+
+def test_the_repository_demo_has_open_embargoed_metadata_only_and_withdrawn_outputs(demo, client):
+    from openrd.repository.models import Output
+
+    assert len(demo["outputs_created"]) == 6
+    rows = Output.objects.filter(award__grant_number="DEMO-MS6-PM3")
+    by_access = {o.access_rights for o in rows.filter(status="published")}
+    assert by_access == {"open", "embargoed", "metadata_only"}
+    assert rows.filter(status="withdrawn").count() == 1
+    assert rows.filter(status="submitted").count() == 1
+    assert rows.filter(kind="dataset", supports__isnull=False).count() == 1
+    curator = User.objects.get(username="curator")
+    client.force_login(curator)
+    queue = client.get("/ja/outputs/curation/")
+    assert queue.status_code == 200
+    assert "量子誤り訂正のデコーダ比較" in queue.content.decode()
+    assert load_demo()["outputs_created"] == []

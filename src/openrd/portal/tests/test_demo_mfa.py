@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 PRIVILEGED = {"admin", "ministry", "agency", "nedo", "pd", "pm", "reviewer", "officer",
               "startup-officer", "startup-b-officer", "startup-c-officer", "integrity",
-              "reviewer-b"}  # fmt: skip
+              "reviewer-b", "curator"}  # fmt: skip
 
 
 def _with_totp():

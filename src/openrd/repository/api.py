@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from openrd.accounts.api_auth import api_auth, optional_auth
@@ -119,27 +120,40 @@ def output_dict(r: Record) -> dict[str, Any]:
         "institution": r.institution_code,
         "program": r.program_code,
         "creators": [
-            {"name": {"ja": c.name.ja, "en": c.name.en},
-             "erad_researcher_number": c.erad_researcher_number, "orcid": c.orcid,
-             "affiliation": {"ja": c.affiliation.ja, "en": c.affiliation.en},
-             "affiliation_ror": c.affiliation_ror}
+            {
+                "name": {"ja": c.name.ja, "en": c.name.en},
+                "erad_researcher_number": c.erad_researcher_number,
+                "orcid": c.orcid,
+                "affiliation": {"ja": c.affiliation.ja, "en": c.affiliation.en},
+                "affiliation_ror": c.affiliation_ror,
+            }
             for c in r.creators
         ],
         "funding": [
-            {"funder": {"ja": f.funder.ja, "en": f.funder.en},
-             "erad_funder_code": f.erad_funder_code, "crossref_funder_id": f.crossref_funder_id,
-             "program": {"ja": f.program.ja, "en": f.program.en},
-             "award_number": f.award_number,
-             "award_number_type": "JGN" if f.award_number_is_jgn else "",
-             "award_uri": f.award_uri}
+            {
+                "funder": {"ja": f.funder.ja, "en": f.funder.en},
+                "erad_funder_code": f.erad_funder_code,
+                "crossref_funder_id": f.crossref_funder_id,
+                "program": {"ja": f.program.ja, "en": f.program.en},
+                "award_number": f.award_number,
+                "award_number_type": "JGN" if f.award_number_is_jgn else "",
+                "award_uri": f.award_uri,
+            }
             for f in r.funding
         ],
         "files": [
-            {"name": f.name, "url": f.url, "size": f.size, "mime_type": f.mime_type,
-             "sha256": f.sha256, "md5": f.md5, "text_version": f.text_version}
+            {
+                "name": f.name,
+                "url": f.url,
+                "size": f.size,
+                "mime_type": f.mime_type,
+                "sha256": f.sha256,
+                "md5": f.md5,
+                "text_version": f.text_version,
+            }
             for f in r.files
         ],
-    }  # fmt: skip
+    }
 
 
 @router.get(
@@ -234,3 +248,52 @@ def get_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> dict[
             for g in groups
         ],
     }
+
+
+class UsageRowOut(Schema):
+    item_id: int
+    concept_id: int | None
+    title: str
+    doi: str
+    metric: str = Field(description="COUNTER R5: Total_Item_Investigations, …")
+    months: dict[str, int] = Field(description="Count per month (YYYY-MM)")
+    total: int
+
+
+class UsageQuery(Schema):
+    begin: str = Field(
+        pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", description="First month, YYYY-MM"
+    )
+    end: str = Field(pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", description="Last month, YYYY-MM")
+
+
+@router.get(
+    "/repository/usage",
+    response={200: list[UsageRowOut], 422: ValidationErrorOut},
+    auth=optional_auth,
+    summary="Usage of the public records (a COUNTER R5 item report)",
+    description="One row per record and metric, robots and double clicks left out, for "
+    "the months from begin to end (at most 24). Counts are updated daily.",
+)
+def usage_report(request: HttpRequest, query: Query[UsageQuery]) -> list[dict[str, Any]]:
+    from ninja.errors import ValidationError as NinjaValidationError
+
+    from openrd.repository import usage
+
+    first = date.fromisoformat(query.begin + "-01")
+    last = date.fromisoformat(query.end + "-01")
+    span = (last.year - first.year) * 12 + last.month - first.month
+    if span < 0 or span >= 24:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["query", "end"],
+                    "msg": _("Give at most 24 months, from begin to end."),
+                    "type": "value_error",
+                }
+            ]
+        )
+    return [
+        row | {"months": {f"{m:%Y-%m}": n for m, n in row["months"].items()}}
+        for row in usage.counter_report(first, last)
+    ]

@@ -40,7 +40,13 @@ from openrd.core.listing import Listing, paginate, parse, search_q
 from openrd.programs.models import Program
 from openrd.repository import citations, jsonld, usage
 from openrd.repository.access import file_is_public, file_may_be_requested
-from openrd.repository.models import DepositStatus, Output, OutputCreator, OutputFile
+from openrd.repository.models import (
+    DepositStatus,
+    Output,
+    OutputCreator,
+    OutputFile,
+    UsageMetric,
+)
 from openrd.repository.oai.views import oai_identifier
 from openrd.repository.queries import (
     concept_versions,
@@ -238,7 +244,23 @@ def _landing(request: HttpRequest, output: Output, record: Record) -> dict[str, 
         "doi_url": citations.doi_url(record.doi),
         "json_ld_url": reverse("repository:json_ld", args=[output.pk]),
         "citation_date": (record.published_on or record.available_on),
+        "usage": usage_totals(output),
     }
+
+
+def usage_totals(output: Output) -> dict[str, int]:
+    """The record's COUNTER counts over every month counted so far."""
+    totals = {"views": 0, "unique_views": 0, "downloads": 0, "unique_downloads": 0}
+    names = {
+        UsageMetric.TOTAL_INVESTIGATIONS: "views",
+        UsageMetric.UNIQUE_INVESTIGATIONS: "unique_views",
+        UsageMetric.TOTAL_REQUESTS: "downloads",
+        UsageMetric.UNIQUE_REQUESTS: "unique_downloads",
+    }
+    for month in usage.usage_for(output).values():
+        for metric, count in month.items():
+            totals[names[UsageMetric(metric)]] += count
+    return totals
 
 
 @require_safe

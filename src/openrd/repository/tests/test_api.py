@@ -64,3 +64,24 @@ def test_compliance_for_its_audiences_only(repo, client):
     assert client.get("/api/v1/repository/compliance?by=nonsense").status_code == 422
     client.force_login(UserFactory(username="nobody"))
     assert client.get("/api/v1/repository/compliance").status_code == 404
+
+
+def test_the_counter_report_and_the_landing_page_show_the_counts(repo, client):
+    from openrd.repository import usage
+
+    output = repo.deposit()
+    browser = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+    client.get(f"/ja/outputs/{output.pk}/", **browser)
+    client.get(f"/ja/outputs/{output.pk}/", HTTP_USER_AGENT="Googlebot/2.1")  # a robot
+    month = usage.month_start(output.published_at.date())
+    usage.aggregate_month(month)
+    page = f"{month:%Y-%m}"
+    rows = client.get(f"/api/v1/repository/usage?begin={page}&end={page}").json()
+    views = next(r for r in rows if r["metric"] == "Total_Item_Investigations")
+    assert views["item_id"] == output.pk
+    assert views["months"] == {page: 1}
+    landing = client.get(f"/en/outputs/{output.pk}/", **browser).content.decode()
+    assert "1 unique" in landing
+    too_long = client.get("/api/v1/repository/usage?begin=2024-01&end=2026-01")
+    assert too_long.status_code == 422
+    assert client.get("/api/v1/repository/usage?begin=2024-13&end=2024-01").status_code == 422

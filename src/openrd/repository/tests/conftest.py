@@ -17,6 +17,7 @@ from openrd.awards.models import Award
 from openrd.awards.services import create_award
 from openrd.core.fiscal import TOKYO
 from openrd.core.tests import pdfs
+from openrd.jobs.conftest import task_backend  # noqa: F401  (a fixture, offered by name)
 from openrd.programs.models import Call, Program
 from openrd.repository import services
 from openrd.repository.models import Output

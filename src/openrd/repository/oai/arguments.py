@@ -43,11 +43,9 @@ def check_arguments(verb: str, args: dict[str, list[str]]) -> dict[str, str]:
     single = {k: v[0] for k, v in given.items()}
     if resumable and "resumptionToken" in single:
         if len(single) > 1:
-            # A token stands for the whole request: with anything beside it,
-            # it is not the token that was issued.
-            raise ArgumentError(
-                "resumptionToken is an exclusive argument", code="badResumptionToken"
-            )
+            # An exclusive argument (OAI-PMH 2.0, 3.4): anything beside it makes
+            # the request itself illegal, whatever the token.
+            raise ArgumentError("resumptionToken is an exclusive argument")
         return single
     allowed = required | optional
     unknown = sorted(set(single) - allowed)

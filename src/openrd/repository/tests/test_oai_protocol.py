@@ -48,7 +48,7 @@ def test_arguments_repeated_unknown_missing_and_exclusive_token():
         check_arguments("GetRecord", {"identifier": ["x"]})
     with pytest.raises(ArgumentError) as token_and_more:
         check_arguments("ListRecords", {"resumptionToken": ["t"], "metadataPrefix": ["oai_dc"]})
-    assert token_and_more.value.code == "badResumptionToken"
+    assert token_and_more.value.code == "badArgument"
     assert check_arguments("ListSets", {"resumptionToken": ["t"]}) == {"resumptionToken": "t"}
 
 
@@ -335,8 +335,9 @@ def test_bad_resumption_tokens(client, repo, settings):
     # A token of ListIdentifiers does not continue ListRecords.
     doc = oai_get(client, verb="ListRecords", resumptionToken=token)
     assert error_codes(doc) == ["badResumptionToken"]
+    # Beside other arguments a token makes the request illegal (it is exclusive).
     doc = oai_get(client, verb="ListIdentifiers", resumptionToken=token, metadataPrefix="oai_dc")
-    assert error_codes(doc) == ["badResumptionToken"]
+    assert error_codes(doc) == ["badArgument"]
     # The genuine token still works.
     assert texts(oai_get(client, verb="ListIdentifiers", resumptionToken=token), ".//o:identifier")
 

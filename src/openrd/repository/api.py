@@ -234,9 +234,7 @@ def get_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> dict[
     if scope is None:
         raise Http404
     today = to_tokyo(timezone.now()).date()
-    assessed = compliance.assess(
-        compliance.counted_outputs().filter(pk__in=scope.values("pk")), today=today
-    )
+    assessed = compliance.assess_scope(scope, today=today)
     groups = compliance.roll_up(assessed, query.by)
     total = compliance.summary_row(compliance.total(groups))
     return {

@@ -105,6 +105,11 @@ def assess(rows: QuerySet[Output], *, today: date) -> list[Assessed]:
     return [Assessed(o, compliance_of(o, today=today)) for o in rows]
 
 
+def assess_scope(scope: QuerySet[Output], *, today: date) -> list[Assessed]:
+    """The counted outputs among ``scope`` (an audience of ``queries.compliance_scope``)."""
+    return assess(counted_outputs().filter(pk__in=scope.values("pk")), today=today)
+
+
 @dataclass(frozen=True)
 class Group:
     key: int

@@ -34,6 +34,7 @@ from openrd.repository.rules.lifecycle import (
     DepositFacts,
     check_deposit_transition,
     check_editable,
+    check_new_version,
 )
 from openrd.repository.rules.policy import exception_reason_codes
 from openrd.repository.vocabularies import LANGUAGES, LICENCES, RESOURCE_TYPES
@@ -349,21 +350,6 @@ def attach_file(
     return attached
 
 
-@transaction.atomic
-def remove_file(output_file: OutputFile, *, actor: User, as_curator: bool = False) -> None:
-    locked = lock(output_file.output)
-    decision = check_editable(locked.status, as_curator=as_curator)
-    if not decision.allowed or locked.status == S.PUBLISHED:
-        raise Refused(
-            decision if not decision.allowed else check_editable(S.WITHDRAWN, as_curator=False)
-        )
-    name, sha = output_file.name, output_file.stored.sha256
-    output_file.delete()
-    audit.record(
-        "repository.file.removed", actor=actor, obj=locked, before={"file": name, "sha256": sha}
-    )
-
-
 # --- the workflow -------------------------------------------------------------------
 
 
@@ -490,7 +476,7 @@ def new_version(output: Output, *, actor: User) -> Output:
     version of the same concept, published when curated."""
     source = lock(output)
     if source.status != S.PUBLISHED:
-        raise Refused(check_editable(S.WITHDRAWN, as_curator=False))
+        raise Refused(check_new_version(source.status))
     if Output.objects.filter(concept_id=source.concept_id, published_at__isnull=True).exists():
         raise ValidationError({"version": [_("A new version of this record is in progress.")]})
     last = Output.objects.filter(concept_id=source.concept_id).aggregate(m=Max("version_number"))

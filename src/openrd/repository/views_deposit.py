@@ -333,9 +333,7 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     if by not in compliance.GROUPINGS:
         by = "award"
     today = to_tokyo(timezone.now()).date()
-    assessed = compliance.assess(
-        compliance.counted_outputs().filter(pk__in=scope.values("pk")), today=today
-    )
+    assessed = compliance.assess_scope(scope, today=today)
     groups = compliance.roll_up(assessed, by)  # type: ignore[arg-type]
     fmt = request.GET.get("format", "")
     if fmt in {"csv", "xlsx"}:

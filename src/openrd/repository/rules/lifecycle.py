@@ -159,3 +159,12 @@ def check_editable(status: str, *, as_curator: bool) -> Decision:
             "send it back, or make a new version."
         ) % {"status": _label(status)}
     return Decision.of(_reason("deposit.not_editable", message))
+
+
+def check_new_version(status: str) -> Decision:
+    """Only a published record is the base of a new version."""
+    if status == S.PUBLISHED:
+        return Decision()
+    return Decision.of(
+        _reason("deposit.not_published", _("Only a published record can have a new version."))
+    )

@@ -193,3 +193,10 @@ def test_the_depositor_is_told_of_a_return_and_of_the_publication(repo):
     services.curate(output, actor=repo.curator)
     services.publish(output, actor=repo.curator)
     assert Notification.objects.filter(recipient=repo.pi, kind="repository.published").exists()
+
+
+def test_only_a_published_record_gets_a_new_version(repo):
+    draft = repo.deposit(publish=False)
+    with pytest.raises(Refused) as refused:
+        services.new_version(draft, actor=repo.pi)
+    assert refused.value.decision.codes() == ["deposit.not_published"]

@@ -572,3 +572,34 @@ class UsageMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.output_id} {self.month:%Y-%m} {self.metric}={self.count}"
+
+
+class RenderedRecord(models.Model):
+    """A record's OAI-PMH ``<metadata>`` as last written for one site.
+
+    ListRecords serves these bytes instead of building every record anew: a
+    full harvest reads a million of them (DSpace's OAI module keeps its
+    compiled items the same way). A row is good while its ``datestamp`` is the
+    output's and its ``version`` that of the format writers; any change a
+    harvester should see gives the output a new datestamp, so a stale row is
+    never served (``oai.rendered``)."""
+
+    output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(max_length=32)
+    # The root URL and the language the record's links were built for.
+    site = models.CharField(max_length=300)
+    datestamp = models.DateTimeField()
+    version = models.PositiveIntegerField()
+    xml = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("rendered harvest record")
+        verbose_name_plural = _("rendered harvest records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["output", "prefix", "site"], name="rendered_record_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.output_id} {self.prefix}"

@@ -454,6 +454,10 @@ def withdraw(output: Output, *, actor: User, reason: str, now: datetime | None =
         o.withdrawn_at = now
         o.datestamp = now
         o.save(update_fields=["withdrawn_at", "datestamp", "withdrawal_reason"])
+        # The other versions' records no longer list this one: new datestamps.
+        Output.objects.filter(concept_id=o.concept_id, status=S.PUBLISHED).exclude(pk=o.pk).update(
+            datestamp=now
+        )
         return {"reason": o.withdrawal_reason}
 
     try:

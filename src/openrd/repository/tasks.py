@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from openrd.core.fiscal import to_tokyo
 from openrd.repository import fixity, services, tus, usage
+from openrd.repository.oai import rendered
 
 # Events are kept this many months before the current one: the daily run
 # recounts the previous month too, and a scheduler that was down a while
@@ -45,3 +46,9 @@ def aggregate_usage() -> dict[str, int]:
 def clean_uploads() -> int:
     """Remove expired resumable uploads and their partial files (hourly)."""
     return tus.clean_expired_uploads()
+
+
+@task
+def render_harvest_records() -> int:
+    """Render the OAI-PMH metadata the configured site lacks (nightly)."""
+    return rendered.refresh_site()

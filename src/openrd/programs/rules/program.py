@@ -24,7 +24,15 @@ RULE_KEYS = {
 # How OpenRD runs the program where the seed says nothing (ADR 0025): read like the
 # rules, cited as settings, and not something a call can narrow.
 SETTING_KEYS = frozenset(
-    {"conflict_years", "stage_gate_years", "stage_gate_at_end", "matching_funds_ratio"}
+    {
+        "conflict_years",
+        "stage_gate_years",
+        "stage_gate_at_end",
+        "matching_funds_ratio",
+        # Whether the immediate-OA mandate covers the program, over the policy's
+        # list (openrd.repository.rules.policy.covered); absent: the list decides.
+        "oa_mandate",
+    }
 )
 DEFAULT_CONFLICT_YEARS = 3
 
@@ -94,6 +102,7 @@ class ProgramRules:
     stage_gate_years: tuple[int, ...] = ()
     stage_gate_at_end: bool = False
     matching_funds_ratio: float | None = None
+    oa_mandate: bool | None = None
     sources: dict[str, Source] = field(default_factory=dict)
 
     def cite(self, key: str) -> str:
@@ -144,6 +153,10 @@ def _ratio(value: object) -> float | None:
     return float(value)
 
 
+def _optional_flag(key: str, value: Any) -> bool | None:
+    return None if value is None else _flag(key, value)
+
+
 def program_rules(data: dict[str, Any]) -> ProgramRules:
     """Read a preset's [rules] table; unknown keys are an error, not ignored."""
     known = RULE_KEYS | SETTING_KEYS
@@ -182,6 +195,7 @@ def program_rules(data: dict[str, Any]) -> ProgramRules:
         stage_gate_years=gate_years,
         stage_gate_at_end=gate_at_end,
         matching_funds_ratio=_ratio(data.get("matching_funds_ratio")),
+        oa_mandate=_optional_flag("oa_mandate", data.get("oa_mandate")),
         sources=sources,
     )
 

@@ -302,3 +302,11 @@ def test_only_a_draft_can_be_edited():
     assert check_call_editable("draft").allowed is True
     assert check_call_editable("open").codes() == ["call.not_editable"]
     assert check_call_editable("closed").codes() == ["call.not_editable"]
+
+
+def test_a_program_may_say_whether_the_open_access_mandate_covers_it():
+    assert program_rules({}).oa_mandate is None  # the policy's list decides
+    assert program_rules({"oa_mandate": True}).oa_mandate is True
+    assert program_rules({"oa_mandate": False}).oa_mandate is False
+    with pytest.raises(ValueError, match="oa_mandate"):
+        program_rules({"oa_mandate": "false"})  # a string would read as true

@@ -4,28 +4,29 @@
 The answer is always HTTP 200 with an OAI-PMH document (errors included), as the
 protocol asks. What the harvester sees comes from ``queries.harvestable()``
 (ever published; withdrawn = deleted) and ``records.build_record`` (the public
-record: files only where ``access.file_is_public`` allows).
+record: files only where ``access.file_is_public`` allows), whose metadata
+``oai.rendered`` keeps written per record until its datestamp moves.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import parseaddr
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
 from openrd.repository.models import DepositStatus, Output
 from openrd.repository.oai import namespaces as ns
-from openrd.repository.oai import tokens
+from openrd.repository.oai import rendered, tokens
 from openrd.repository.oai.arguments import (
     VERBS,
     ArgumentError,
@@ -33,12 +34,11 @@ from openrd.repository.oai.arguments import (
     date_range,
     utc_stamp,
 )
-from openrd.repository.oai.formats import FORMATS, Version
+from openrd.repository.oai.formats import FORMATS
 from openrd.repository.oai.namespaces import OAI, q
-from openrd.repository.oai.pages import load_page
 from openrd.repository.oai.sets import OaiSet, all_sets, set_filter
-from openrd.repository.queries import harvestable, public_outputs, with_record
-from openrd.repository.records import build_record, output_path, set_specs
+from openrd.repository.queries import harvestable
+from openrd.repository.records import set_specs
 
 NSMAP = {None: OAI, "xsi": ns.XSI}
 T = {name: q(OAI, name) for name in (
@@ -51,6 +51,7 @@ T = {name: q(OAI, name) for name in (
 )}  # fmt: skip
 # Arguments echoed in <request> only when they are all legal (spec 3.2).
 QUIET_ERRORS = frozenset({"badVerb", "badArgument"})
+EMPTY_METADATA = b"<metadata/>"
 
 
 class OaiError(Exception):
@@ -99,8 +100,15 @@ class Harvest:
     base: str = ""
     _root_url: str = field(default="", repr=False)
 
+    # The rendered <metadata> of the records written, in order (_write_records).
+    metadata: list[bytes] = field(default_factory=list)
+
     def absolute(self, path: str) -> str:
         return self._root_url + path
+
+    @property
+    def site(self) -> str:
+        return rendered.site_key(self._root_url, translation.get_language() or "ja")
 
 
 # --- the verbs -------------------------------------------------------------
@@ -180,7 +188,7 @@ def list_sets(h: Harvest, root: etree._Element, args: dict[str, str]) -> None:
 def get_record(h: Harvest, root: etree._Element, args: dict[str, str]) -> None:
     fmt = FORMATS.get(args["metadataPrefix"])
     pk = output_pk(args["identifier"])
-    rows = list(_with_metadata(harvestable().filter(pk=pk))) if pk is not None else []
+    rows = _headers(harvestable().filter(pk=pk)) if pk is not None else []
     errors = []
     if not rows:
         errors.append(OaiError("idDoesNotExist", f"{args['identifier']} is not a record here"))
@@ -260,14 +268,7 @@ def list_items(h: Harvest, root: etree._Element, args: dict[str, str], verb: str
         rows = rows.filter(datestamp__lte=counted["top"])
     size = page_size()
     ordered = rows.order_by("datestamp", "id")
-    if verb == "ListRecords":
-        page = load_page(ordered[: size + 1])
-    else:
-        page = list(
-            ordered.select_related("institution", "program").only(
-                "id", "datestamp", "status", "resource_type", "institution__code", "program__code"
-            )[: size + 1]
-        )
+    page = _headers(ordered, size + 1)
     more = len(page) > size
     page = page[:size]
     if not page:
@@ -276,11 +277,10 @@ def list_items(h: Harvest, root: etree._Element, args: dict[str, str], verb: str
     if verb == "ListRecords":
         _write_records(h, body, page, position.prefix)
     else:
-        for output in page:
-            _header(body, output)
+        for header in page:
+            _header(body, header)
     if more or position.cursor:
         last = page[-1]
-        assert last.datestamp is not None
         following = replace(
             position,
             last_datestamp=last.datestamp.isoformat(),
@@ -305,53 +305,53 @@ def _resumption(parent: etree._Element, following: tokens.Position, cursor: int,
 # --- records -----------------------------------------------------------------
 
 
-def _with_metadata(rows: QuerySet[Output]) -> QuerySet[Output]:
-    """``with_record`` plus the funders of the awards, so that a page of records
-    costs the same few queries whatever its length."""
-    return (
-        with_record(rows)
-        .select_related("award__call__agency", "award__program")
-        .prefetch_related("other_awards__call__agency", "other_awards__program")
+class Header(NamedTuple):
+    """What a record's header says, and no more: read as plain values, since a
+    harvest reads a million of them."""
+
+    pk: int
+    datestamp: datetime
+    status: str
+    resource_type: str
+    institution_code: str
+    program_code: str
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == DepositStatus.WITHDRAWN
+
+
+def _headers(rows: QuerySet[Output], limit: int | None = None) -> list[Header]:
+    values = rows.values_list(
+        "id", "datestamp", "status", "resource_type", "institution__code", "program__code"
     )
+    # Harvestable records have a datestamp (set when published).
+    return [Header(*row) for row in (values[:limit] if limit is not None else values)]  # type: ignore[arg-type]
 
 
-def _header(parent: etree._Element, output: Output) -> None:
-    header = etree.SubElement(parent, T["header"])
-    if output.status == DepositStatus.WITHDRAWN:
-        header.set("status", "deleted")
-    etree.SubElement(header, T["identifier"]).text = oai_identifier(output.pk)
-    assert output.datestamp is not None
-    etree.SubElement(header, T["datestamp"]).text = utc_stamp(output.datestamp)
-    for spec in set_specs(output.institution.code, output.program.code, output.resource_type):
-        etree.SubElement(header, T["setSpec"]).text = spec
+def _header(parent: etree._Element, header: Header) -> None:
+    element = etree.SubElement(parent, T["header"])
+    if header.deleted:
+        element.set("status", "deleted")
+    etree.SubElement(element, T["identifier"]).text = oai_identifier(header.pk)
+    etree.SubElement(element, T["datestamp"]).text = utc_stamp(header.datestamp)
+    for spec in set_specs(header.institution_code, header.program_code, header.resource_type):
+        etree.SubElement(element, T["setSpec"]).text = spec
 
 
-def _other_versions(h: Harvest, page: Sequence[Output]) -> dict[int, list[Version]]:
-    """The published versions of the page's concepts, in one query."""
-    concepts = {
-        o.concept_id
-        for o in page
-        if o.concept_id is not None and o.status != DepositStatus.WITHDRAWN
-    }
-    found: dict[int, list[Version]] = defaultdict(list)
-    if concepts:
-        rows = public_outputs().filter(concept_id__in=concepts).order_by("version_number")
-        for pk, concept, number in rows.values_list("pk", "concept_id", "version_number"):
-            found[concept or pk].append(Version(h.absolute(output_path(pk)), number))
-    return found
-
-
-def _write_records(h: Harvest, parent: etree._Element, page: Sequence[Output], prefix: str) -> None:
-    write = FORMATS[prefix].write
-    versions = _other_versions(h, page)
-    for output in page:
+def _write_records(h: Harvest, parent: etree._Element, page: Sequence[Header], prefix: str) -> None:
+    """Each record's header, and an empty ``<metadata/>`` that ``respond`` fills
+    with the record's rendered metadata (``h.metadata``, in the same order)."""
+    shown = []
+    for header in page:
         element = etree.SubElement(parent, T["record"])
-        _header(element, output)
-        if output.status == DepositStatus.WITHDRAWN:
+        _header(element, header)
+        if header.deleted:
             continue  # a deleted record has a header and nothing else
-        record = build_record(output, h.absolute)
-        others = [v for v in versions[output.concept_id or 0] if v.number != record.version_number]
-        write(etree.SubElement(element, T["metadata"]), record, others)
+        etree.SubElement(element, T["metadata"])
+        shown.append((header.pk, header.datestamp))
+    found = rendered.metadata(shown, prefix, h.site, h.absolute)
+    h.metadata = [found[pk] for pk, _ in shown]
 
 
 # --- the endpoint ------------------------------------------------------------
@@ -396,6 +396,7 @@ def respond(h: Harvest, arguments: dict[str, list[str]]) -> bytes:
         # Whatever a handler began writing gives way to the errors.
         for child in root[2:]:
             root.remove(child)
+        h.metadata = []
         for error in errors:
             element = etree.SubElement(root, T["error"], code=error.code)
             element.text = error.message
@@ -403,7 +404,16 @@ def respond(h: Harvest, arguments: dict[str, list[str]]) -> bytes:
         request_element.set("verb", verbs[0])
         for name, value in single.items():
             request_element.set(name, value)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    if not h.metadata:
+        return document
+    # Text and attributes are escaped, so each b"<metadata/>" is an element:
+    # one per record written, in order.
+    parts = document.split(EMPTY_METADATA)
+    pieces = [parts[0]]
+    for fragment, rest in zip(h.metadata, parts[1:], strict=True):
+        pieces += (fragment, rest)
+    return b"".join(pieces)
 
 
 @csrf_exempt

@@ -143,14 +143,14 @@ def run(args: argparse.Namespace) -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     print()
-    print(f"{'harvest':<28} {'records':>10} {'pages':>6} {'seconds':>8} {'records/s':>10} "
+    print(f"{'harvest':<32} {'records':>10} {'pages':>6} {'seconds':>8} {'records/s':>10} "
           f"{'first page':>10} {'last page':>10} {'RSS MiB':>8}")  # fmt: skip
     for r in results:
         mark = "" if r["verb"] != "ListRecords" or r["rate"] >= 3000 else "  !"
-        print(f"{r['verb'] + ' ' + r['prefix']:<28} {r['records']:>10,} {r['pages']:>6} "
+        print(f"{r['verb'] + ' ' + r['prefix']:<32} {r['records']:>10,} {r['pages']:>6} "
               f"{r['seconds']:>8.1f} {r['rate']:>10,.0f} {r['first'] * 1000:>8.0f}ms "
               f"{r['last'] * 1000:>8.0f}ms {r['rss'] / 2**20:>8.0f}{mark}")  # fmt: skip
-    print(f"{'render (records × formats)':<28} {rendered:>10,} {'':>6} {render_seconds:>8.1f} "
+    print(f"{'render (records × formats)':<32} {rendered:>10,} {'':>6} {render_seconds:>8.1f} "
           f"{rendered / render_seconds:>10,.0f}")  # fmt: skip
     print("\n! = ListRecords below the 3,000 records/s target")
     return 0

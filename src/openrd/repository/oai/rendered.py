@@ -10,8 +10,8 @@ version of the code that wrote it. A row is served only while both still hold:
 * every change a harvester should see gives the output a new datestamp
   (``services._touch``, publish, withdraw, new versions, embargo lifts);
 * ``WRITER_VERSION`` is a checksum of the modules that decide what a record
-  says (this one included), so a release that changes them stales every row without anyone
-  remembering to.
+  says (this one included), so a release that changes them stales every row
+  without anyone remembering to.
 
 Missing or stale rows are built when a page asks for them (and kept), by the
 ``render-harvest-records`` schedule entry for the configured site, and by
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from lxml import etree
 
 from openrd.repository import records, vocabularies
@@ -97,13 +98,18 @@ def metadata(
             found[pk] = bytes(xml)
     missing = [pk for pk in wanted if pk not in found]
     if missing:
-        fresh = _render(missing, prefix, site, absolute)
-        found.update(fresh)
+        found.update(_store(_load(missing), prefix, site, absolute))
     return found
 
 
-def _render(ids: list[int], prefix: str, site: str, absolute: UrlBuilder) -> dict[int, bytes]:
-    outputs = load_page(Output.objects.filter(pk__in=ids).order_by("id"))
+def _load(ids: Iterable[int]) -> list[Output]:
+    return load_page(Output.objects.filter(pk__in=list(ids)).order_by("id"))
+
+
+def _store(
+    outputs: Sequence[Output], prefix: str, site: str, absolute: UrlBuilder
+) -> dict[int, bytes]:
+    """Write the outputs' metadata in ``prefix`` and keep it for ``site``."""
     written = write(outputs, prefix, absolute)
     rows = [
         RenderedRecord(
@@ -140,8 +146,6 @@ def site_key(root_url: str, language: str) -> str:
 def refresh_site(root_url: str = "", language: str = "", *, batch: int = 500) -> int:
     """``refresh`` for the configured site (``OPENRD_SITE_URL``, the default
     language) unless told another: what the schedule and the command run."""
-    from django.utils import translation
-
     root_url = (root_url or settings.OPENRD_SITE_URL).rstrip("/")
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -159,15 +163,18 @@ def refresh(site: str, absolute: UrlBuilder, *, batch: int = 500) -> int:
         if not chunk:
             return written
         last = chunk[-1][0]
-        for prefix in FORMATS:
-            current = set(
-                RenderedRecord.objects.filter(
-                    output_id__in=[pk for pk, _ in chunk],
-                    prefix=prefix,
-                    site=site,
-                    version=WRITER_VERSION,
-                ).values_list("output_id", "datestamp")
-            )
-            stale = [pk for pk, stamp in chunk if (pk, stamp) not in current]
-            if stale:
-                written += len(_render(stale, prefix, site, absolute))
+        current = set(
+            RenderedRecord.objects.filter(
+                output_id__in=[pk for pk, _ in chunk], site=site, version=WRITER_VERSION
+            ).values_list("output_id", "prefix", "datestamp")
+        )
+        stale = {
+            prefix: {pk for pk, stamp in chunk if (pk, prefix, stamp) not in current}
+            for prefix in FORMATS
+        }
+        # Each stale record is loaded once, whichever formats it lacks.
+        outputs = _load(set().union(*stale.values()))
+        for prefix, ids in stale.items():
+            if ids:
+                chosen = [o for o in outputs if o.pk in ids]
+                written += len(_store(chosen, prefix, site, absolute))

@@ -31,7 +31,7 @@ from openrd.core.lifecycle import enter_state
 from openrd.core.refusals import Refused
 from openrd.integrity import queries as integrity_queries
 from openrd.integrity.sanctions.services import lock_person
-from openrd.programs.models import Program, ProgramElement
+from openrd.programs.models import Call, Program, ProgramElement
 from openrd.programs.rules import program_rules
 from openrd.proposals.services.common import clean_amounts_by_year
 from openrd.review.models import Selection, SelectionOutcome
@@ -83,6 +83,7 @@ def create_award(
     element: ProgramElement | None = None,
     japan_grant_number: str = "",
     selection: Selection | None = None,
+    call: Call | None = None,
     gates: Sequence[tuple[str, str, date]] | None = None,
     reports_due_from: date | None = None,
 ) -> Award:
@@ -90,8 +91,14 @@ def create_award(
     does not fit, with the reports it owes. ``gates``: (name_ja, name_en, due) of its
     stage gates; without them, the program's gate schedule (``gate_schedule``).
     ``reports_due_from``: for a project recorded after the fact, the reports due
-    before that day were handled before the record and are not owed here."""
+    before that day were handled before the record and are not owed here.
+    ``call``: for a project recorded after the fact, the call it was selected in
+    (a selection made here names its own)."""
     errors: dict[str, list[str]] = {}
+    if selection is not None:
+        call = selection.round.call
+    elif call is not None and call.program_id != program.pk:
+        errors["call"] = [_("This call belongs to another program.")]
     if not grant_number.strip():
         errors["grant_number"] = [_("Give the grant number.")]
     elif Award.objects.filter(grant_number=grant_number.strip()).exists():
@@ -127,7 +134,7 @@ def create_award(
         japan_grant_number=japan_grant_number.strip(),
         program=program,
         element=element,
-        call=selection.round.call if selection else None,
+        call=call,
         proposal=selection.proposal if selection else None,
         title_ja=title_ja.strip(),
         title_en=title_en.strip(),
@@ -156,6 +163,7 @@ def create_award(
             "ends_on": ends_on,
             "budget": {str(y): a for y, a in sorted(lines.items())},
             "proposal": award.proposal_id,
+            "call": call.code if call else None,
         },
     )
     # Imported here: the reports module builds on this one (may_manage).

@@ -26,7 +26,7 @@ from openrd.accounts.services import (
 from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
 from openrd.integrity.services import pledge, save_disclosure
 from openrd.portal.demo_lifecycle import load_lifecycle
-from openrd.portal.demo_repository import load_outputs
+from openrd.portal.demo_repository import load_mandated_outputs, load_outputs
 from openrd.programs.models import Call, CallStatus, Program
 from openrd.programs.services import close_call, create_call, load_presets, open_call
 
@@ -70,6 +70,9 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
             data.get("lifecycle", {}), today=to_tokyo(timezone.now()).date()
         ),
         "outputs_created": load_outputs(today=to_tokyo(timezone.now()).date(), pdf=_demo_pdf),
+        "mandated_outputs_created": load_mandated_outputs(
+            today=to_tokyo(timezone.now()).date(), pdf=_demo_pdf
+        ),
     }
     # Last: some roles are given by the loaders above (the curator's, for the
     # institution of the award whose outputs they deposit).

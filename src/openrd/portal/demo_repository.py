@@ -1,8 +1,10 @@
 """The demo's research outputs: from the Moonshot Goal 6 demo awards, deposited by
 the university library's curator (a mediated deposit, as JAIRO Cloud libraries
 often do) — an open accepted manuscript, its dataset, an embargoed article, a
-metadata-only record, a withdrawn one and a deposit awaiting curation. The
-titles are fictional, for the demo. Left alone once they exist."""
+metadata-only record, a withdrawn one and a deposit awaiting curation; and the
+papers of an award from a call opened after the immediate-OA mandate began, one
+in each state of compliance (the demo researcher's). The titles are fictional,
+for the demo. Left alone once they exist."""
 
 from __future__ import annotations
 
@@ -15,11 +17,15 @@ from typing import Any
 from openrd.accounts.models import Role, User
 from openrd.accounts.services import assign_role
 from openrd.awards.models import Award
-from openrd.core.fiscal import TOKYO
+from openrd.awards.services import create_award
+from openrd.core.fiscal import TOKYO, fiscal_year_of
+from openrd.programs.models import Call, CallStatus
 from openrd.repository import apc, services
 from openrd.repository.models import Output
 
 AWARD = "DEMO-MS6-PM3"
+MANDATED_AWARD = "DEMO-MS6-ADD-01"
+MANDATED_CALL = "moonshot-{fy}-goal-6-jst-additional"  # the demo data's, by its opening year
 MARK = "（デモ）"
 
 
@@ -204,4 +210,104 @@ def load_outputs(*, today: date, pdf: Callable[[str], bytes]) -> list[str]:
     )
     pending = Output.objects.get(title_ja="量子誤り訂正のデコーダ比較" + MARK)
     services.submit(pending, actor=curator)
+    return [o.title_ja for o in Output.objects.filter(award=award).order_by("pk")]
+
+
+def _mandated_award(today: date) -> Award | None:
+    """The demo researcher's award from the additional Moonshot Goal 6 call."""
+    award = Award.objects.filter(grant_number=MANDATED_AWARD).first()
+    if award is not None:
+        return award
+    calls = Call.objects.filter(program__code="moonshot", status=CallStatus.CLOSED)
+    call = next((c for c in calls if c.code == MANDATED_CALL.format(fy=c.fiscal_year)), None)
+    staff = User.objects.filter(username="agency").first()
+    researcher = User.objects.filter(username="researcher").select_related("organisation").first()
+    if call is None or staff is None or researcher is None or researcher.organisation is None:
+        return None
+    # Selected and started about two months after the call closed.
+    begins = call.closes_at.date() + timedelta(days=60)
+    starts_on = date(begins.year, begins.month, 1)
+    return create_award(
+        actor=staff,
+        program=call.program,
+        call=call,
+        grant_number=MANDATED_AWARD,
+        title_ja="誤り耐性量子計算のための低温制御エレクトロニクス" + MARK,
+        title_en="Cryogenic control electronics for fault-tolerant quantum computing (demo)",
+        pi=researcher,
+        pi_name_ja=researcher.name_ja,
+        pi_name_en=researcher.name_en,
+        institution=researcher.organisation,
+        starts_on=starts_on,
+        ends_on=date(starts_on.year + 5, starts_on.month, 1) - timedelta(days=1),
+        budget=[(fiscal_year_of(starts_on) + i, 120_000_000) for i in range(5)],
+        reports_due_from=today,
+    )
+
+
+def load_mandated_outputs(*, today: date, pdf: Callable[[str], bytes]) -> list[str]:
+    """The mandated award's papers, one per state of compliance: open (compliant),
+    a draft still within its 30 days (pending: a task on the researcher's
+    dashboard), embargoed by the publisher with the reason reported (exception),
+    and metadata only long past its due date (non-compliant)."""
+    award = _mandated_award(today)
+    curator = User.objects.filter(username="curator").first()
+    if award is None or curator is None or Output.objects.filter(award=award).exists():
+        return []
+    assert award.pi is not None
+    researcher = award.pi
+    assign_role(curator, Role.CURATOR, organisation=award.institution)
+    common: dict[str, Any] = {
+        "kind": "article",
+        "language": "eng",
+        "peer_reviewed": True,
+        "licence": "CC-BY-4.0",
+    }
+
+    def deposit(title_ja: str, title_en: str, published_days_ago: int, *, publish: bool,
+                files: list[tuple[str, bytes, str]], **fields: Any) -> Output:  # fmt: skip
+        published_on = today - timedelta(days=published_days_ago)
+        output = services.create_output(
+            actor=researcher, award=award, title_ja=title_ja + MARK, title_en=title_en,
+            journal_title="Journal of Quantum Demo Studies", publisher="Demo Academic Press",
+            accepted_on=published_on - timedelta(days=40), published_on=published_on,
+            **(common | fields),
+        )  # fmt: skip
+        services.set_creators(output, _creators(award)[:1], actor=researcher)
+        for name, content, access in files:
+            services.attach_file(output, content, actor=researcher, name=name, access=access)
+        if publish:
+            at = datetime.combine(published_on + timedelta(days=3), time(10), tzinfo=TOKYO)
+            services.submit(output, actor=researcher, now=at)
+            services.curate(output, actor=curator, now=at)
+            services.publish(output, actor=curator, now=at)
+        return output
+
+    deposit(
+        "極低温CMOS制御回路の消費電力評価", "Power consumption of cryo-CMOS qubit control (demo)",
+        90, publish=True,
+        files=[("accepted-manuscript.pdf", pdf("極低温CMOS制御回路（著者最終稿・デモ）"), "open")],
+    )  # fmt: skip
+    deposit(
+        "多重化読み出し配線の熱負荷", "Heat load of multiplexed readout wiring (demo)",
+        12, publish=False,
+        files=[("accepted-manuscript.pdf", pdf("多重化読み出し配線（著者最終稿・デモ）"), "open")],
+    )  # fmt: skip
+    embargoed = deposit(
+        "超伝導配線の高周波特性", "High-frequency properties of superconducting wiring (demo)",
+        40, publish=True, access_rights="embargoed",
+        embargo_until=today + timedelta(days=325), embargo_reason="publisher",
+        files=[("accepted-manuscript.pdf", pdf("超伝導配線（エンバーゴ中・デモ）"), "embargoed")],
+    )  # fmt: skip
+    services.report_oa_exception(
+        embargoed,
+        actor=researcher,
+        reason="publisher_embargo",
+        note="デモ：出版社の方針で著者最終稿に12か月のエンバーゴが課されている。",
+        today=today - timedelta(days=35),
+    )
+    deposit(
+        "量子ビット制御の較正手順", "A calibration procedure for qubit control (demo)",
+        200, publish=True, access_rights="metadata_only", files=[],
+    )  # fmt: skip
     return [o.title_ja for o in Output.objects.filter(award=award).order_by("pk")]

@@ -9,4 +9,7 @@ class RepositoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Outputs to make open and deposits to curate on "My tasks".
-        from openrd.repository import my_tasks  # noqa: F401
+        from openrd.repository import my_tasks, restamp  # noqa: F401
+
+        # Renaming an institution, a program or an award moves its records' datestamps.
+        restamp.connect()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +14,7 @@ from openrd.awards import services
 from openrd.awards.models import Award, StageGate
 from openrd.core.models import AuditEntry
 from openrd.core.refusals import Refused
-from openrd.programs.models import Program
+from openrd.programs.models import Call, Program
 from openrd.review import services as review
 from openrd.review.models import ReviewAssignment, SelectionOutcome
 
@@ -114,6 +114,37 @@ def test_bad_fields_are_named(moonshot_award):
             budget=[(2021, "12億"), (2021, 1)],
         )  # fmt: skip
     assert set(error.value.message_dict) == {"grant_number", "title_ja", "pi_name_ja"}
+
+
+def _call(program: Program, code: str) -> Call:
+    return Call.objects.create(
+        program=program, agency=Organisation.objects.get(code="jst"), code=code,
+        title_ja="公募", opens_at=datetime(2025, 4, 1, tzinfo=UTC),
+        closes_at=datetime(2025, 6, 1, tzinfo=UTC), fiscal_year=2025, first_budget_year=2025,
+        last_budget_year=2029, total_budget_yen=10**9, cap_per_proposal_yen=10**8,
+    )  # fmt: skip
+
+
+def test_an_award_recorded_after_the_fact_keeps_its_call_of_its_own_program(moonshot_award):
+    _award, staff = moonshot_award
+    moonshot = Program.objects.get(code="moonshot")
+    fields = {
+        "actor": staff, "program": moonshot, "title_ja": "追加公募の課題",
+        "pi_name_ja": "研究 花子",
+        "institution": Organisation.objects.get(code="jst"),
+        "starts_on": date(2025, 10, 1), "ends_on": date(2030, 3, 31),
+    }  # fmt: skip
+    own = _call(moonshot, "ms-2025-additional")
+    award = services.create_award(grant_number="MS6-ADD-01", call=own, **fields)
+    assert award.call == own
+    entry = AuditEntry.objects.get(action="awards.award.created", object_id=str(award.pk))
+    assert entry.after["call"] == "ms-2025-additional"
+
+    other = _call(Program.objects.get(code="sip"), "sip-2025-01")
+    with pytest.raises(ValidationError) as error:
+        services.create_award(grant_number="MS6-ADD-02", call=other, **fields)
+    assert set(error.value.message_dict) == {"call"}
+    assert not Award.objects.filter(grant_number="MS6-ADD-02").exists()
 
 
 def test_terminating_at_a_gate_ends_the_award(moonshot_award):

@@ -29,14 +29,14 @@ def _call(program: str) -> Call:
 
 
 def test_the_demo_loads_twice_without_creating_anything_new(demo):
-    assert len(demo["calls_created"]) == 4
+    assert len(demo["calls_created"]) == 5
     calls = Call.objects.count()
     entries = AuditEntry.objects.count()
     with CaptureQueriesContext(connection) as queries:
         again = load_demo()
     assert again["calls_created"] == []
     assert again["users_created"] == []
-    assert Call.objects.count() == calls == 6  # the lifecycle's two past SBIR calls too
+    assert Call.objects.count() == calls == 7  # the lifecycle's two past SBIR calls too
     assert AuditEntry.objects.count() == entries
     # Cheap on every start: the calls cost one lookup once they exist.
     assert sum("programs_call" in q["sql"] for q in queries.captured_queries) == 1
@@ -207,3 +207,26 @@ def test_the_repository_demo_has_open_embargoed_metadata_only_and_withdrawn_outp
     assert queue.status_code == 200
     assert "量子誤り訂正のデコーダ比較" in queue.content.decode()
     assert load_demo()["outputs_created"] == []
+
+
+def test_the_mandated_demo_award_has_a_paper_in_each_state_of_compliance(demo, client):
+    """The additional Goal 6 call opened after FY2025 began: its award's papers
+    fall under the mandate, and the demo researcher is asked to open the draft."""
+    from openrd.repository.compliance import compliance_of
+    from openrd.repository.models import Output
+
+    assert len(demo["mandated_outputs_created"]) == 4
+    award = Output.objects.filter(award__grant_number="DEMO-MS6-ADD-01").first().award
+    assert award.call is not None
+    assert award.call.fiscal_year >= 2025
+    today = to_tokyo(timezone.now()).date()
+    statuses = {
+        compliance_of(o, today=today).status
+        for o in Output.objects.filter(award=award).select_related("award__call", "program")
+    }
+    assert statuses == {"compliant", "pending", "exception", "non_compliant"}
+    client.force_login(User.objects.get(username="researcher"))
+    dashboard = client.get("/ja/dashboard/").content.decode()
+    assert "多重化読み出し配線の熱負荷" in dashboard  # the pending draft, to open
+    assert "量子ビット制御の較正手順" in dashboard  # the late one
+    assert load_demo()["mandated_outputs_created"] == []

@@ -79,6 +79,7 @@ def run_steps(*, prod: bool) -> list[tuple[str, ...]]:
             ("migrate", "--noinput", "-v", "0"),
             ("load_organisations",),
             ("load_presets",),
+            ("load_strategy",),
         ]
     return [("migrate", "--noinput", "-v", "0"), ("load_demo",)]
 

@@ -29,6 +29,7 @@ from openrd.programs.api import router as programs_router
 from openrd.proposals.api import router as proposals_router
 from openrd.repository.api import router as repository_router
 from openrd.review.api import router as review_router
+from openrd.strategy.api import router as strategy_router
 
 api = NinjaAPI(
     title="OpenRD API",
@@ -56,6 +57,7 @@ api.add_router("/", proposals_router)
 api.add_router("/", review_router)
 api.add_router("/", awards_router)
 api.add_router("/", repository_router)
+api.add_router("/", strategy_router)
 api.add_router("/", jobs_router)
 api.add_router("/", portal_router)
 

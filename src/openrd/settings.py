@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openrd.review",
     "openrd.awards",
     "openrd.repository",
+    "openrd.strategy",
     "openrd.portal",
     # Sign-in, e-mail verification, password reset and MFA (docs/adr/0020-...);
     # after the project's apps so their templates override allauth's.

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("openrd.review.urls")),
     path("awards/", include("openrd.awards.urls")),
     path("outputs/", include("openrd.repository.urls")),
+    path("strategy/", include("openrd.strategy.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
     path("integrity/", include("openrd.integrity.urls_office")),
     path("accounts/", include("openrd.accounts.urls")),

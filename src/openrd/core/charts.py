@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
@@ -163,12 +164,62 @@ def stacked_bar_chart_svg(
                     frameon=False,
                     fontsize=9,
                 )
-            fig.tight_layout()
-            out = io.StringIO()
-            fig.savefig(out, format="svg", bbox_inches="tight")
+            svg = _tight_svg(fig)
         finally:
             plt.close(fig)
-    return _accessible(out.getvalue(), title=title, desc=desc, chart_id=chart_id)
+    return _accessible(svg, title=title, desc=desc, chart_id=chart_id)
+
+
+def line_chart_svg(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    title: str,
+    desc: str,
+    chart_id: str,
+    markers: Sequence[tuple[str, Sequence[float | None]]] = (),
+    axis_label: str = "",
+) -> str:
+    """Values over ``labels`` (fiscal years, left to right): each of ``series`` a
+    line (``None`` where it has no value), each of ``markers`` points alone (the
+    targets), with a legend, as an ``<svg>``."""
+    if any(len(values) != len(labels) for _n, values in (*series, *markers)):
+        raise ValueError("one value (or None) per label in every series")
+    with _LOCK, plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7, 3.4))
+        try:
+            xs = list(range(len(labels)))
+            for i, (name, values) in enumerate(series):
+                points = [(x, float(v)) for x, v in zip(xs, values, strict=True) if v is not None]
+                ax.plot([p[0] for p in points], [p[1] for p in points], label=name, marker="o",
+                        color=SERIES_COLOURS[i % len(SERIES_COLOURS)], linewidth=2)  # fmt: skip
+            shapes = ["D", "s", "^", "v"]
+            for i, (name, values) in enumerate(markers):
+                points = [(x, float(v)) for x, v in zip(xs, values, strict=True) if v is not None]
+                ax.plot([p[0] for p in points], [p[1] for p in points], label=name,
+                        linestyle="none", marker=shapes[i % len(shapes)], markersize=8,
+                        markerfacecolor="white", markeredgewidth=2,
+                        color=SERIES_COLOURS[(i + len(series)) % len(SERIES_COLOURS)])  # fmt: skip
+            ax.set_xticks(xs, labels=list(labels))
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+            ax.grid(axis="y", linewidth=0.4, color="#cccccc")
+            if axis_label:
+                ax.set_title(axis_label, loc="left", fontsize=10)
+            if series or markers:
+                ax.legend(loc="upper left", frameon=False, fontsize=9)
+            svg = _tight_svg(fig)
+        finally:
+            plt.close(fig)
+    return _accessible(svg, title=title, desc=desc, chart_id=chart_id)
+
+
+def _tight_svg(fig: Any) -> str:
+    """The figure as SVG, cropped to what is drawn (legends below the axes included)."""
+    fig.tight_layout()
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight")
+    return out.getvalue()
 
 
 _DECLARATION = re.compile(r"\s*([a-z-]+)\s*:\s*([^;]+?)\s*(?:;|$)")

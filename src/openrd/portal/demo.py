@@ -27,8 +27,10 @@ from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
 from openrd.integrity.services import pledge, save_disclosure
 from openrd.portal.demo_lifecycle import load_lifecycle
 from openrd.portal.demo_repository import load_mandated_outputs, load_outputs
+from openrd.portal.demo_strategy import load_follow_up
 from openrd.programs.models import Call, CallStatus, Program
 from openrd.programs.services import close_call, create_call, load_presets, open_call
+from openrd.strategy.services import load_strategies
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data.toml"
 # Public on purpose: it is printed by the run command and written in the README.
@@ -51,6 +53,8 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         fields = dict(entry)
         upsert_organisation(code=fields.pop("code"), **fields)
     programs = load_presets()
+    # After the programs: the strategy's measures name them.
+    load_strategies()
     created = []
     for entry in data.get("users", []):
         if User.objects.filter(username=entry["username"]).exists():
@@ -73,6 +77,7 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "mandated_outputs_created": load_mandated_outputs(
             today=to_tokyo(timezone.now()).date(), pdf=_demo_pdf
         ),
+        "strategy_values_entered": load_follow_up(today=to_tokyo(timezone.now()).date()),
     }
     # Last: some roles are given by the loaders above (the curator's, for the
     # institution of the award whose outputs they deposit).

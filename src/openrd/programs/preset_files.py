@@ -87,7 +87,7 @@ class ProgramSpec:
     digest: str
 
 
-def _check_keys(where: str, data: dict[str, Any], allowed: set[str], required: set[str]) -> None:
+def check_keys(where: str, data: dict[str, Any], allowed: set[str], required: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise PresetError(f"{where}: unknown key(s) {', '.join(unknown)}")
@@ -96,7 +96,7 @@ def _check_keys(where: str, data: dict[str, Any], allowed: set[str], required: s
         raise PresetError(f"{where}: missing key(s) {', '.join(missing)}")
 
 
-def _int(where: str, value: Any) -> int:
+def int_value(where: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise PresetError(f"{where}: expected an integer, got {value!r}")
     return value
@@ -104,12 +104,10 @@ def _int(where: str, value: Any) -> int:
 
 def _figure(where: str, data: dict[str, Any]) -> FigureSpec:
     # The fiscal year may be absent: the briefing states some amounts without one.
-    _check_keys(
-        where, data, FIGURE_KEYS, FIGURE_KEYS - {"label_en", "supplementary", "fiscal_year"}
-    )
+    check_keys(where, data, FIGURE_KEYS, FIGURE_KEYS - {"label_en", "supplementary", "fiscal_year"})
     if data["kind"] not in FIGURE_KINDS:
         raise PresetError(f"{where}: unknown figure kind {data['kind']!r}")
-    amount = _int(f"{where}.amount_yen", data["amount_yen"])
+    amount = int_value(f"{where}.amount_yen", data["amount_yen"])
     if amount < 0:
         raise PresetError(f"{where}.amount_yen: must not be negative")
     return FigureSpec(
@@ -117,29 +115,31 @@ def _figure(where: str, data: dict[str, Any]) -> FigureSpec:
         label_ja=data["label_ja"],
         label_en=data.get("label_en", ""),
         fiscal_year=(
-            _int(f"{where}.fiscal_year", data["fiscal_year"]) if "fiscal_year" in data else None
+            int_value(f"{where}.fiscal_year", data["fiscal_year"])
+            if "fiscal_year" in data
+            else None
         ),
         amount_yen=amount,
         supplementary=bool(data.get("supplementary", False)),
-        seed_line=_int(f"{where}.seed_line", data["seed_line"]),
+        seed_line=int_value(f"{where}.seed_line", data["seed_line"]),
         seed_text=data["seed_text"],
     )
 
 
 def _element(where: str, data: dict[str, Any]) -> ElementSpec:
-    _check_keys(where, data, ELEMENT_KEYS, {"kind", "code", "title_ja", "seed_line", "seed_text"})
+    check_keys(where, data, ELEMENT_KEYS, {"kind", "code", "title_ja", "seed_line", "seed_text"})
     if data["kind"] not in ELEMENT_KINDS:
         raise PresetError(f"{where}: unknown element kind {data['kind']!r}")
     return ElementSpec(
         kind=data["kind"],
         code=data["code"],
         parent=data.get("parent"),
-        order=_int(f"{where}.order", data.get("order", 0)),
+        order=int_value(f"{where}.order", data.get("order", 0)),
         title_ja=data["title_ja"],
         title_en=data.get("title_en", ""),
         body_ja=data.get("body_ja", ""),
         body_en=data.get("body_en", ""),
-        seed_line=_int(f"{where}.seed_line", data["seed_line"]),
+        seed_line=int_value(f"{where}.seed_line", data["seed_line"]),
         seed_text=data["seed_text"],
         attrs=dict(data.get("attrs", {})),
     )
@@ -150,7 +150,7 @@ def parse_preset(text: str, *, name: str = "<preset>") -> ProgramSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PresetError(f"{name}: {exc}") from exc
-    _check_keys(
+    check_keys(
         name, data, PROGRAM_KEYS, {"code", "kind", "name_ja", "name_en", "seed_line", "seed_text"}
     )
     figures = tuple(
@@ -176,7 +176,7 @@ def parse_preset(text: str, *, name: str = "<preset>") -> ProgramSpec:
         short_name_en=data.get("short_name_en", ""),
         summary_ja=data.get("summary_ja", ""),
         summary_en=data.get("summary_en", ""),
-        seed_line=_int(f"{name}.seed_line", data["seed_line"]),
+        seed_line=int_value(f"{name}.seed_line", data["seed_line"]),
         seed_text=data["seed_text"],
         owner=data.get("owner"),
         agencies=tuple(data.get("agencies", [])),

@@ -30,6 +30,13 @@ def test_load_presets_loads_every_program_once_and_then_reports_it_unchanged():
     assert Program.objects.count() == count
 
 
+def test_load_strategy_loads_the_2023_strategy_once_and_then_reports_it_unchanged():
+    run("load_organisations")
+    run("load_presets")
+    assert "iis-2023: loaded" in run("load_strategy")
+    assert "iis-2023: unchanged" in run("load_strategy")
+
+
 def test_load_demo_in_debug_creates_the_accounts_once(settings):
     settings.DEBUG = True
     first = run("load_demo")

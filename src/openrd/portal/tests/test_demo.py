@@ -230,3 +230,17 @@ def test_the_mandated_demo_award_has_a_paper_in_each_state_of_compliance(demo, c
     assert "多重化読み出し配線の熱負荷" in dashboard  # the pending draft, to open
     assert "量子ビット制御の較正手順" in dashboard  # the late one
     assert load_demo()["mandated_outputs_created"] == []
+
+
+def test_the_ministry_and_the_command_tower_find_the_strategy_follow_up_on_their_dashboards(
+    demo, client
+):
+    assert len(demo["strategy_values_entered"]) == 1
+    client.force_login(User.objects.get(username="ministry"))
+    ministry = client.get("/ja/dashboard/").content.decode()
+    assert "報告する指標" in ministry
+    assert "拠点都市" in ministry  # the hub cities' count, still a draft
+    client.force_login(User.objects.get(username="admin"))
+    tower = client.get("/ja/dashboard/").content.decode()
+    assert "下書きのままの値" in tower
+    assert load_demo()["strategy_values_entered"] == []

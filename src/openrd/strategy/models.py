@@ -1,0 +1,298 @@
+"""The command tower's strategy in the government's own shapes.
+
+A strategy (the year's Integrated Innovation Strategy, a Cabinet decision under
+a Basic Plan) holds a tree of goals (the pillars at its root); measures (施策)
+sit under goals with their responsible ministries and lead agency; indicators
+sit under measures as a logic model (tier and horizon), with targets and
+observations per fiscal year. What the seed states carries its line.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openrd.core.i18n import localized
+
+
+class Cited(models.Model):
+    """Where the seed briefing states it (blank for what is entered here)."""
+
+    seed_line = models.PositiveIntegerField(_("seed line"), null=True, blank=True)
+    seed_text = models.CharField(_("seed excerpt"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Strategy(Cited):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    cabinet_decision_on = models.DateField(_("Cabinet decision"), null=True, blank=True)
+    ordinal = models.PositiveSmallIntegerField(_("annual strategy under the plan"), null=True)
+    basic_plan_ja = models.CharField(_("basic plan (Japanese)"), max_length=200, blank=True)
+    basic_plan_en = models.CharField(_("basic plan (English)"), max_length=200, blank=True)
+    basic_plan_first_year = models.PositiveSmallIntegerField(_("plan from"), null=True)
+    basic_plan_last_year = models.PositiveSmallIntegerField(_("plan to"), null=True)
+    sources = models.JSONField(_("sources"), default=dict, blank=True)
+    digest = models.CharField(_("file digest"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+
+class Goal(Cited):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals")
+    code = models.SlugField(_("code"), max_length=64)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent goal"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="children",
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    # A top-level goal beside the pillars, not one of them (総合知 in 2023).
+    cross_cutting = models.BooleanField(_("cross-cutting"), default=False)
+
+    class Meta:
+        ordering = ["strategy", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "code"], name="goal_code_per_strategy")
+        ]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ja, self.title_en)
+
+
+class Measure(Cited):
+    """A measure (施策) with its responsible ministries (``MeasureMinistry``)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="measures")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures")
+    code = models.SlugField(_("code"), max_length=64)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    # The slide's tag ends in 等 (and others) or names 関係省庁 (related ministries).
+    others = models.BooleanField(_("and other ministries"), default=False)
+    lead_agency = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("lead agency"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    programs = models.ManyToManyField(
+        "programs.Program", verbose_name=_("programs"), blank=True, related_name="measures"
+    )
+    sources = models.JSONField(_("sources"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["strategy", "goal__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "code"], name="measure_code_per_strategy")
+        ]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ja, self.title_en)
+
+
+class MinistryRole(models.TextChoices):
+    PRIMARY = "primary", _("responsible")
+    COLLABORATING = "collaborating", _("collaborating")
+
+
+class MeasureMinistry(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="ministries")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("ministry"), on_delete=models.PROTECT,
+        related_name="strategy_measures",
+    )  # fmt: skip
+    role = models.CharField(_("role"), max_length=16, choices=MinistryRole.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["measure", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "organisation"], name="one_role_per_ministry_and_measure"
+            )
+        ]
+        verbose_name = _("responsible ministry")
+        verbose_name_plural = _("responsible ministries")
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}: {self.organisation.code} ({self.role})"
+
+
+class Tier(models.TextChoices):
+    ACTIVITY = "activity", _("activity")
+    OUTPUT = "output", _("output")
+    OUTCOME = "outcome", _("outcome")
+
+
+class Horizon(models.TextChoices):
+    SHORT = "short", _("short term")
+    MID = "mid", _("mid term")
+    LONG = "long", _("long term")
+
+
+class Unit(models.TextChoices):
+    PEOPLE = "people", _("people")
+    YEN = "yen", _("yen")
+    COUNT = "count", _("count")
+    PERCENT = "percent", _("percent")
+    COMPANIES = "companies", _("companies")
+    ITEMS = "items", _("items")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("higher is better")
+    DOWN = "down", _("lower is better")
+
+
+class Indicator(Cited):
+    """Measured for a measure: typed in by its ministry, or computed (``computed``
+    names the metric in ``strategy.metrics``) from the system's own records."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
+    horizon = models.CharField(_("horizon"), max_length=8, choices=Horizon.choices)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
+    owner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("owner"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="owned_indicators",
+    )  # fmt: skip
+    source_ja = models.CharField(_("data source (Japanese)"), max_length=300, blank=True)
+    source_en = models.CharField(_("data source (English)"), max_length=300, blank=True)
+    computed = models.CharField(_("computed metric"), max_length=40, blank=True)
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["measure", "order", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.computed)
+
+
+class IndicatorLink(Cited):
+    """A logic-model arrow: ``source`` contributes to ``target``."""
+
+    source = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="links_in")
+    narrative_ja = models.TextField(_("narrative (Japanese)"), blank=True)
+    narrative_en = models.TextField(_("narrative (English)"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_link_per_pair")
+        ]
+        verbose_name = _("indicator link")
+        verbose_name_plural = _("indicator links")
+
+    def __str__(self) -> str:
+        return f"{self.source.code} → {self.target.code}"
+
+
+class TargetKind(models.TextChoices):
+    BASELINE = "baseline", _("baseline")
+    INTERIM = "interim", _("interim target")
+    FINAL = "final", _("final target")
+
+
+class Target(Cited):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    kind = models.CharField(_("kind"), max_length=16, choices=TargetKind.choices)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
+
+    class Meta:
+        ordering = ["indicator", "fiscal_year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year", "kind"], name="one_target_per_year_and_kind"
+            )
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} FY{self.fiscal_year} {self.kind}: {self.value}"
+
+
+class ObservationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    CONFIRMED = "confirmed", _("confirmed")
+
+
+class Observation(Cited):
+    """A value for a fiscal year, as the responsible ministry reports it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ObservationStatus.choices,
+        default=ObservationStatus.DRAFT,
+    )  # fmt: skip
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"], name="one_observation_per_year"
+            )
+        ]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} FY{self.fiscal_year}: {self.value}"

@@ -1,0 +1,35 @@
+"""Who may do what with the strategy. Reading it is public: the strategy, its
+measures, indicators, targets and confirmed values are the government's own
+published follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from openrd.accounts.models import Role
+from openrd.accounts.permissions import is_command_tower_admin
+from openrd.accounts.queries import role_organisation_ids
+
+
+def responsible_organisation_ids(indicator: Any) -> frozenset[int]:
+    """The ministries named on the indicator's measure, and the indicator's owner."""
+    ids = set(indicator.measure.ministries.values_list("organisation_id", flat=True))
+    if indicator.owner_id:
+        ids.add(indicator.owner_id)
+    return frozenset(ids)
+
+
+@rules.predicate
+def is_responsible_ministry(user: Any, indicator: Any) -> bool:
+    """A ministry official of a ministry responsible for the indicator's measure."""
+    if indicator is None:
+        return False
+    mine = role_organisation_ids(user, Role.MINISTRY)
+    return bool(mine) and not mine.isdisjoint(responsible_organisation_ids(indicator))
+
+
+rules.add_perm("strategy.view_strategy", rules.always_allow)
+rules.add_perm("strategy.load_strategy", is_command_tower_admin)
+rules.add_perm("strategy.record_observation", is_command_tower_admin | is_responsible_ministry)

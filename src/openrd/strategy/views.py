@@ -1,0 +1,308 @@
+"""The command tower's pages: a year's strategy as a dashboard (whole, or one
+ministry's measures), and each indicator with its chart, its data table and
+downloads, the records behind a computed value, and the responsible
+ministry's entry of a value. Public to read; national indicators are shown per
+measure and never rank ministries or institutions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openrd.accounts.models import Organisation
+from openrd.core.access import deny
+from openrd.core.charts import line_chart_svg
+from openrd.core.fiscal import format_fiscal_year
+from openrd.core.i18n import current_lang, localized
+from openrd.core.spreadsheet import table_csv, table_xlsx
+from openrd.strategy import metrics
+from openrd.strategy.display import STATUS_LOOK, format_value, status_label
+from openrd.strategy.models import Indicator, MeasureMinistry, Strategy
+from openrd.strategy.presenters import indicator_view, strategy_view, with_indicators
+from openrd.strategy.services import record_observation
+
+
+def _decorate(indicator: dict[str, Any]) -> dict[str, Any]:
+    """What a page shows of an indicator, in words."""
+    unit = indicator["unit"]
+    assessment = indicator["assessment"]
+    status = assessment["status"] if assessment else "none"
+    look, glyph = STATUS_LOOK.get(status, ("neutral", "◆"))
+    target = None
+    if assessment:
+        year = assessment["target_fiscal_year"]
+        ahead = [t for t in indicator["targets"] if t["kind"] != "baseline"]
+        target = next((t for t in ahead if t["fiscal_year"] == year), None)
+    latest = indicator["latest"]
+    return indicator | {
+        "latest_text": format_value(latest["value"], unit) if latest else "",
+        "latest_year": latest["fiscal_year"] if latest else None,
+        "target_text": format_value(target["value"], unit) if target else "",
+        "target_year": target["fiscal_year"] if target else None,
+        "status": status,
+        "status_label": status_label(status),
+        "status_look": look,
+        "status_glyph": glyph,
+        "progress_percent": (
+            max(0, min(100, round(assessment["progress"] * 100)))
+            if assessment and assessment["progress"] is not None
+            else None
+        ),
+    }
+
+
+def _walk(goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every measure of the tree, in order."""
+    found = []
+    for goal in goals:
+        found += goal["measures"]
+        found += _walk(goal["goals"])
+    return found
+
+
+def _filtered(goals: list[dict[str, Any]], ministry: str) -> list[dict[str, Any]]:
+    """The tree with only the measures the ministry is named on (and goals that keep one)."""
+    kept = []
+    for goal in goals:
+        measures = [
+            m for m in goal["measures"]
+            if ministry in m["primary_ministries"] or ministry in m["collaborating_ministries"]
+        ]  # fmt: skip
+        children = _filtered(goal["goals"], ministry)
+        if measures or children:
+            kept.append(goal | {"measures": measures, "goals": children})
+    return kept
+
+
+def _decorate_tree(goals: list[dict[str, Any]], names: dict[str, str]) -> None:
+    for goal in goals:
+        for measure in goal["measures"]:
+            measure["indicators"] = [_decorate(i) for i in measure["indicators"]]
+            join = "、".join if current_lang() == "ja" else ", ".join
+            measure["primary_names"] = join(names[c] for c in measure["primary_ministries"])
+            measure["collaborating_names"] = join(
+                names[c] for c in measure["collaborating_ministries"]
+            )
+        _decorate_tree(goal["goals"], names)
+
+
+def strategy_latest(request: HttpRequest) -> HttpResponse:
+    strategy = Strategy.objects.order_by("-year").first()
+    if strategy is None:
+        return render(request, "strategy/none.html", status=404)
+    return redirect("strategy:strategy", year=strategy.year)
+
+
+def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, year=year)
+    view = strategy_view(strategy)
+    ministries = Organisation.objects.filter(
+        pk__in=MeasureMinistry.objects.filter(measure__strategy=strategy).values("organisation")
+    ).order_by("code")
+    chosen = request.GET.get("ministry", "")
+    ministry = next((m for m in ministries if m.code == chosen), None)
+    pillars, cross_cutting = view["pillars"], view["cross_cutting"]
+    if ministry is not None:
+        pillars, cross_cutting = (_filtered(pillars, ministry.code),
+                                  _filtered(cross_cutting, ministry.code))  # fmt: skip
+    _decorate_tree(pillars + cross_cutting, {m.code: m.name for m in ministries})
+    measures = _walk(pillars + cross_cutting)
+    indicators = [i for m in measures for i in m["indicators"]]
+    counts = {status: 0 for status in (*STATUS_LOOK, "none")}
+    for i in indicators:
+        counts[i["status"]] += 1
+    summary = [
+        {"status": s, "label": status_label(s), "look": STATUS_LOOK.get(s, ("neutral", "◆"))[0],
+         "glyph": STATUS_LOOK.get(s, ("neutral", "◆"))[1], "count": n}
+        for s, n in counts.items()
+    ]  # fmt: skip
+    context = {
+        "strategy": strategy,
+        "view": view,
+        "pillars": pillars,
+        "cross_cutting": cross_cutting,
+        "ministries": ministries,
+        "ministry": ministry,
+        "summary": summary,
+        "indicator_count": len(indicators),
+        "measure_count": len(measures),
+    }
+    return render(request, "strategy/strategy.html", context)
+
+
+def _indicator(code: str) -> Indicator:
+    return get_object_or_404(with_indicators(Indicator.objects.all()), code=code)
+
+
+def _table(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Fiscal year × (value, status, target, source): the page's table and the downloads."""
+    lang = current_lang()
+    years = sorted({v["fiscal_year"] for v in view["values"]}
+                   | {t["fiscal_year"] for t in view["targets"]})  # fmt: skip
+    values = {v["fiscal_year"]: v for v in view["values"]}
+    header = [_("Fiscal year"), _("Value"), _("Status of the value"), _("Target"), _("Source")]
+    body = []
+    for fy in years:
+        value = values.get(fy)
+        targets = [t for t in view["targets"] if t["fiscal_year"] == fy]
+        kinds = {"baseline": _("baseline"), "interim": _("interim target"),
+                 "final": _("final target")}  # fmt: skip
+        target_text = "、".join(
+            f"{kinds[t['kind']]} {format_value(t['value'], view['unit'])}" for t in targets
+        )
+        if value is None:
+            source = ""
+        elif value["computed"]:
+            source = _("Computed from OpenRD's records")
+        else:
+            source = (value["source"] or {}).get("text", "")
+        body.append([
+            format_fiscal_year(fy, lang),
+            format_value(value["value"], view["unit"]) if value else "",
+            "" if value is None else (
+                _("computed") if value["computed"] else
+                (_("confirmed") if value["status"] == "confirmed" else _("draft"))
+            ),
+            target_text,
+            source,
+        ])  # fmt: skip
+    return header, body
+
+
+def _chart(view: dict[str, Any]) -> str:
+    lang = current_lang()
+    years = sorted({v["fiscal_year"] for v in view["values"]}
+                   | {t["fiscal_year"] for t in view["targets"]})  # fmt: skip
+    if not years:
+        return ""
+    values = {v["fiscal_year"]: v["value"] for v in view["values"]}
+    targets = {t["fiscal_year"]: t["value"] for t in view["targets"] if t["kind"] != "baseline"}
+    labels = [format_fiscal_year(fy, lang).split("（")[-1].rstrip("）") if lang == "ja"
+              else f"FY{fy}" for fy in years]  # fmt: skip
+    join = "、".join if lang == "ja" else "; ".join
+    desc = join(
+        [_("%(year)s: %(value)s") % {"year": format_fiscal_year(fy, lang),
+                                      "value": format_value(values[fy], view["unit"])}
+         for fy in years if fy in values]
+        + [_("target for %(year)s: %(value)s") % {"year": format_fiscal_year(fy, lang),
+                                                   "value": format_value(targets[fy], view["unit"])}
+           for fy in years if fy in targets]
+    )  # fmt: skip
+    return line_chart_svg(
+        labels,
+        [(_("Value"), [values.get(fy) for fy in years])],
+        markers=[(_("Target"), [targets.get(fy) for fy in years])],
+        title=localized(view["name_ja"], view["name_en"]),
+        desc=desc or _("No values yet."),
+        chart_id=f"chart-{view['code']}",
+    )
+
+
+def _behind(indicator: Indicator, view: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    if not indicator.is_computed or not view["values"]:
+        return {}
+    years = [v["fiscal_year"] for v in view["values"]]
+    try:
+        year = int(request.GET.get("fy", years[-1]))
+    except ValueError:
+        year = years[-1]
+    if year not in years:
+        year = years[-1]
+    awards = metrics.awards_behind(indicator.computed, indicator.program, year)
+    if awards is None:
+        return {"years": years, "year": year, "awards": None}
+    return {"years": years, "year": year, "awards": list(awards[:200]), "total": awards.count()}
+
+
+def _indicator_context(
+    request: HttpRequest,
+    indicator: Indicator,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    view = _decorate(indicator_view(indicator))
+    header, body = _table(view)
+    return {
+        "indicator": indicator,
+        "view": view,
+        "measure": indicator.measure,
+        "strategy": indicator.measure.strategy,
+        "chart": _chart(view),
+        "header": header,
+        "body": body,
+        "behind": _behind(indicator, view, request),
+        "may_enter": not indicator.is_computed
+        and request.user.has_perm("strategy.record_observation", indicator),
+        "form": form or {"fiscal_year": "", "value": "", "source": "", "as_of": ""},
+        "errors": errors or {},
+    }
+
+
+def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
+    context = _indicator_context(request, _indicator(code))
+    return render(request, "strategy/indicator.html", context)
+
+
+def _download_name(indicator: Indicator, ext: str) -> str:
+    return f"indicator-{indicator.code}.{ext}"  # a SlugField: safe in a header
+
+
+def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    header, body = _table(_decorate(indicator_view(indicator)))
+    response = HttpResponse(table_csv(header, body), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(indicator, "csv")}"'
+    return response
+
+
+def indicator_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    header, body = _table(_decorate(indicator_view(indicator)))
+    response = HttpResponse(
+        table_xlsx(header, body, sheet_title=indicator.code[:31]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(indicator, "xlsx")}"'
+    return response
+
+
+@require_POST
+def indicator_record(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    if indicator.is_computed or not request.user.has_perm("strategy.record_observation", indicator):
+        deny(request, indicator)
+    form = {k: request.POST.get(k, "").strip() for k in ("fiscal_year", "value", "source", "as_of")}
+    errors: dict[str, list[str]] = {}
+    try:
+        fiscal_year = int(form["fiscal_year"])
+    except ValueError:
+        errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
+        fiscal_year = 0
+    as_of = None
+    if form["as_of"]:
+        try:
+            as_of = date.fromisoformat(form["as_of"])
+        except ValueError:
+            errors["as_of"] = [_("Enter a date as YYYY-MM-DD.")]
+    if not errors:
+        try:
+            record_observation(
+                indicator, actor=request.user, fiscal_year=fiscal_year, value=form["value"],
+                source=form["source"], as_of=as_of, confirmed=request.POST.get("confirmed") == "1",
+            )  # fmt: skip
+        except ValidationError as error:
+            errors = error.message_dict
+    if errors:
+        # What was typed stays in the form, with each field's error beside it.
+        context = _indicator_context(request, indicator, form=form, errors=errors)
+        return render(request, "strategy/indicator.html", context, status=422)
+    messages.success(request, _("The value has been saved."))
+    return redirect("strategy:indicator", code=indicator.code)

@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth, optional_auth
 from openrd.core.access import deny
-from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut
+from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, ValidationErrorOut
 from openrd.strategy.models import Indicator, Strategy
 from openrd.strategy.presenters import indicator_view, strategy_view, with_indicators
 from openrd.strategy.services import record_observation
@@ -143,7 +143,7 @@ class StrategyOut(Schema):
 
 @router.get(
     "/strategy/{year}",
-    response={200: StrategyOut, 404: ErrorOut},
+    response={200: StrategyOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=optional_auth,
     summary="A year's strategy: pillars, measures, indicators with targets and latest values",
     operation_id="openrd_strategy_api_get_strategy",

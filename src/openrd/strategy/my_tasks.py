@@ -31,6 +31,8 @@ def _is(user: Any, role: Role) -> bool:
 
 
 def _to_report(user: Any, now: datetime) -> list[Task]:
+    if not _is(user, Role.MINISTRY):
+        return []  # the roles are read once per request; the organisations only for officials
     ministries = role_organisation_ids(user, Role.MINISTRY)
     if not ministries:
         return []
@@ -86,7 +88,7 @@ register(
             kind=TO_REPORT,
             order=60,
             heading=gettext_lazy("Indicators to report"),
-            shown_to=lambda user: bool(role_organisation_ids(user, Role.MINISTRY)),
+            shown_to=lambda user: _is(user, Role.MINISTRY),
             empty=gettext_lazy("Every indicator of your ministry's measures has its value."),
             next_step=gettext_lazy("See your ministry's measures"),
             next_url="strategy:latest",

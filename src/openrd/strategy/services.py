@@ -177,7 +177,8 @@ def load_strategies(*, actor: User | None = None) -> list[tuple[Strategy, bool]]
     return [load_strategy(spec, actor=actor) for spec in read_strategies()]
 
 
-def _value(raw: Any) -> Decimal:
+def parse_value(raw: Any) -> Decimal:
+    """A typed number ("1,200,000", 3.5); a field error otherwise."""
     try:
         value = Decimal(str(raw).replace(",", "").strip())
     except (InvalidOperation, ValueError):
@@ -211,7 +212,7 @@ def record_observation(
     if not 1990 <= fiscal_year <= 2100:
         errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
     try:
-        number = _value(value)
+        number = parse_value(value)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -240,5 +241,43 @@ def record_observation(
         "strategy.observation.recorded", actor=actor, obj=row, before=before,
         after=audit.snapshot(row, fields) | {"indicator": indicator.code,
                                             "fiscal_year": fiscal_year},
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def record_target(
+    indicator: Indicator, *, actor: Any, fiscal_year: int, value: Any, kind: str = "interim"
+) -> Target:
+    """Set a target the strategy file does not state (from a review sheet, say):
+    the command tower's to set. A target the strategy states is not overwritten."""
+    if not actor.has_perm("strategy.load_strategy"):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if kind not in {"baseline", "interim", "final"}:
+        errors["kind"] = [_("Choose baseline, interim or final.")]
+    if not 1990 <= fiscal_year <= 2100:
+        errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
+    try:
+        number = parse_value(value)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if indicator.targets.filter(fiscal_year=fiscal_year).exclude(seed_line=None).exists():
+        raise ValidationError(
+            {"fiscal_year": [_("The strategy states this year's target; it cannot be changed.")]}
+        )
+    row = Target.objects.filter(indicator=indicator, fiscal_year=fiscal_year, kind=kind).first()
+    before = audit.snapshot(row, ["value"])
+    if row is None:
+        row = Target(indicator=indicator, fiscal_year=fiscal_year, kind=kind)
+    row.value = number
+    row.full_clean()
+    row.save()
+    audit.record(
+        "strategy.target.recorded", actor=actor, obj=row, before=before,
+        after={"value": str(number), "indicator": indicator.code, "fiscal_year": fiscal_year,
+               "kind": kind},
     )  # fmt: skip
     return row

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openrd.accounts.models import Organisation
+from openrd.accounts.models import Organisation, Role
 from openrd.core.access import deny
 from openrd.core.charts import line_chart_svg
 from openrd.core.fiscal import format_fiscal_year
@@ -24,6 +24,7 @@ from openrd.core.i18n import current_lang, localized
 from openrd.core.spreadsheet import table_csv, table_xlsx
 from openrd.strategy import metrics
 from openrd.strategy.display import STATUS_LOOK, format_value, status_label
+from openrd.strategy.imports import ImportRefused, import_table
 from openrd.strategy.models import Indicator, MeasureMinistry, Strategy
 from openrd.strategy.presenters import indicator_view, strategy_view, with_indicators
 from openrd.strategy.services import record_observation
@@ -133,6 +134,7 @@ def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
         "summary": summary,
         "indicator_count": len(indicators),
         "measure_count": len(measures),
+        "may_import": _may_import(request.user),
     }
     return render(request, "strategy/strategy.html", context)
 
@@ -306,3 +308,43 @@ def indicator_record(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "strategy/indicator.html", context, status=422)
     messages.success(request, _("The value has been saved."))
     return redirect("strategy:indicator", code=indicator.code)
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _may_import(user: Any) -> bool:
+    return user.has_perm("strategy.load_strategy") or bool(
+        user.is_authenticated and Role.MINISTRY in user.role_codes()
+    )
+
+
+def strategy_import(request: HttpRequest) -> HttpResponse:
+    """Values (and, for the command tower, targets) from a CSV or Excel file."""
+    if not _may_import(request.user):
+        deny(request, what="strategy import")
+    context: dict[str, Any] = {"report": None, "errors": {}}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["errors"] = {"file": [_("Choose a CSV or Excel file.")]}
+            status = 422
+        elif upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+            context["errors"] = {"file": [_("The file is larger than 5 MB.")]}
+            status = 422
+        else:
+            try:
+                report = import_table(upload.read(), upload.name or "", actor=request.user)
+            except ValidationError as error:
+                context["errors"], status = error.message_dict, 422
+            except ImportRefused as refused:
+                context["report"], status = refused.report, 422
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(values)d values and %(targets)d targets.")
+                    % {"values": report.values, "targets": report.targets},
+                )
+                return redirect("strategy:import")
+    return render(request, "strategy/import.html", context, status=status)

@@ -188,6 +188,20 @@ def parse_value(raw: Any) -> Decimal:
     return value
 
 
+def _checked(fiscal_year: int, value: Any, errors: dict[str, list[str]]) -> Decimal:
+    """The value as a number, or every field's error (with ``errors`` found before)."""
+    number = None
+    if not 1990 <= fiscal_year <= 2100:
+        errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
+    try:
+        number = parse_value(value)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors or number is None:
+        raise ValidationError(errors)
+    return number
+
+
 @transaction.atomic
 def record_observation(
     indicator: Indicator,
@@ -209,14 +223,7 @@ def record_observation(
         errors["indicator"] = [
             _("This indicator is computed from the system's records; it takes no typed values.")
         ]
-    if not 1990 <= fiscal_year <= 2100:
-        errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
-    try:
-        number = parse_value(value)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    number = _checked(fiscal_year, value, errors)
     row = (
         Observation.objects.select_for_update()
         .filter(indicator=indicator, fiscal_year=fiscal_year)
@@ -256,14 +263,7 @@ def record_target(
     errors: dict[str, list[str]] = {}
     if kind not in {"baseline", "interim", "final"}:
         errors["kind"] = [_("Choose baseline, interim or final.")]
-    if not 1990 <= fiscal_year <= 2100:
-        errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
-    try:
-        number = parse_value(value)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    number = _checked(fiscal_year, value, errors)
     if indicator.targets.filter(fiscal_year=fiscal_year).exclude(seed_line=None).exists():
         raise ValidationError(
             {"fiscal_year": [_("The strategy states this year's target; it cannot be changed.")]}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from openrd.accounts.models import Role
+from openrd.accounts.permissions import is_command_tower_admin, is_ministry
 from openrd.accounts.queries import role_organisation_ids
 from openrd.core.fiscal import fiscal_year_of, format_fiscal_year, to_tokyo
 from openrd.core.i18n import current_lang
@@ -24,14 +25,8 @@ TO_REPORT = "strategy.to_report"
 TO_REVIEW = "strategy.to_review"
 
 
-def _is(user: Any, role: Role) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and role in user.role_codes()
-    )
-
-
 def _to_report(user: Any, now: datetime) -> list[Task]:
-    if not _is(user, Role.MINISTRY):
+    if not is_ministry(user):
         return []  # the roles are read once per request; the organisations only for officials
     ministries = role_organisation_ids(user, Role.MINISTRY)
     if not ministries:
@@ -60,7 +55,7 @@ def _to_report(user: Any, now: datetime) -> list[Task]:
 
 
 def _to_review(user: Any) -> list[Task]:
-    if not _is(user, Role.COMMAND_TOWER_ADMIN):
+    if not is_command_tower_admin(user):
         return []
     drafts = Observation.objects.filter(status=ObservationStatus.DRAFT).select_related("indicator")
     lang = current_lang()
@@ -88,7 +83,7 @@ register(
             kind=TO_REPORT,
             order=60,
             heading=gettext_lazy("Indicators to report"),
-            shown_to=lambda user: _is(user, Role.MINISTRY),
+            shown_to=lambda user: is_ministry(user),
             empty=gettext_lazy("Every indicator of your ministry's measures has its value."),
             next_step=gettext_lazy("See your ministry's measures"),
             next_url="strategy:latest",
@@ -97,7 +92,7 @@ register(
             kind=TO_REVIEW,
             order=62,
             heading=gettext_lazy("Values left as drafts"),
-            shown_to=lambda user: _is(user, Role.COMMAND_TOWER_ADMIN),
+            shown_to=lambda user: is_command_tower_admin(user),
             empty=gettext_lazy("No ministry has a draft value waiting."),
             next_step=gettext_lazy("See the strategy dashboard"),
             next_url="strategy:latest",

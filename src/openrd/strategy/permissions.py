@@ -9,7 +9,7 @@ from typing import Any
 import rules
 
 from openrd.accounts.models import Role
-from openrd.accounts.permissions import is_command_tower_admin
+from openrd.accounts.permissions import is_command_tower_admin, is_ministry
 from openrd.accounts.queries import role_organisation_ids
 
 
@@ -33,3 +33,5 @@ def is_responsible_ministry(user: Any, indicator: Any) -> bool:
 rules.add_perm("strategy.view_strategy", rules.always_allow)
 rules.add_perm("strategy.load_strategy", is_command_tower_admin)
 rules.add_perm("strategy.record_observation", is_command_tower_admin | is_responsible_ministry)
+# A file may hold any indicator's values: each row is then checked as one entry.
+rules.add_perm("strategy.import_values", is_command_tower_admin | is_ministry)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openrd.accounts.models import Organisation, Role
+from openrd.accounts.models import Organisation
 from openrd.core.access import deny
 from openrd.core.charts import line_chart_svg
 from openrd.core.fiscal import format_fiscal_year
@@ -83,10 +83,10 @@ def _filtered(goals: list[dict[str, Any]], ministry: str) -> list[dict[str, Any]
 
 
 def _decorate_tree(goals: list[dict[str, Any]], names: dict[str, str]) -> None:
+    join = "、".join if current_lang() == "ja" else ", ".join
     for goal in goals:
         for measure in goal["measures"]:
             measure["indicators"] = [_decorate(i) for i in measure["indicators"]]
-            join = "、".join if current_lang() == "ja" else ", ".join
             measure["primary_names"] = join(names[c] for c in measure["primary_ministries"])
             measure["collaborating_names"] = join(
                 names[c] for c in measure["collaborating_ministries"]
@@ -134,7 +134,7 @@ def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
         "summary": summary,
         "indicator_count": len(indicators),
         "measure_count": len(measures),
-        "may_import": _may_import(request.user),
+        "may_import": request.user.has_perm("strategy.import_values"),
     }
     return render(request, "strategy/strategy.html", context)
 
@@ -143,11 +143,16 @@ def _indicator(code: str) -> Indicator:
     return get_object_or_404(with_indicators(Indicator.objects.all()), code=code)
 
 
+def _years(view: dict[str, Any]) -> list[int]:
+    """The fiscal years with a value or a target, oldest first."""
+    return sorted({v["fiscal_year"] for v in view["values"]}
+                  | {t["fiscal_year"] for t in view["targets"]})  # fmt: skip
+
+
 def _table(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Fiscal year × (value, status, target, source): the page's table and the downloads."""
     lang = current_lang()
-    years = sorted({v["fiscal_year"] for v in view["values"]}
-                   | {t["fiscal_year"] for t in view["targets"]})  # fmt: skip
+    years = _years(view)
     values = {v["fiscal_year"]: v for v in view["values"]}
     header = [_("Fiscal year"), _("Value"), _("Status of the value"), _("Target"), _("Source")]
     body = []
@@ -180,14 +185,13 @@ def _table(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 def _chart(view: dict[str, Any]) -> str:
     lang = current_lang()
-    years = sorted({v["fiscal_year"] for v in view["values"]}
-                   | {t["fiscal_year"] for t in view["targets"]})  # fmt: skip
+    years = _years(view)
     if not years:
         return ""
     values = {v["fiscal_year"]: v["value"] for v in view["values"]}
     targets = {t["fiscal_year"]: t["value"] for t in view["targets"] if t["kind"] != "baseline"}
-    labels = [format_fiscal_year(fy, lang).split("（")[-1].rstrip("）") if lang == "ja"
-              else f"FY{fy}" for fy in years]  # fmt: skip
+    # Short axis labels; the description and the table give the era as well.
+    labels = [f"{fy}年度" if lang == "ja" else f"FY{fy}" for fy in years]
     join = "、".join if lang == "ja" else "; ".join
     desc = join(
         [_("%(year)s: %(value)s") % {"year": format_fiscal_year(fy, lang),
@@ -313,15 +317,9 @@ def indicator_record(request: HttpRequest, code: str) -> HttpResponse:
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _may_import(user: Any) -> bool:
-    return user.has_perm("strategy.load_strategy") or bool(
-        user.is_authenticated and Role.MINISTRY in user.role_codes()
-    )
-
-
 def strategy_import(request: HttpRequest) -> HttpResponse:
     """Values (and, for the command tower, targets) from a CSV or Excel file."""
-    if not _may_import(request.user):
+    if not request.user.has_perm("strategy.import_values"):
         deny(request, what="strategy import")
     context: dict[str, Any] = {"report": None, "errors": {}}
     status = 200

@@ -1,15 +1,19 @@
 """The demo's follow-up of the strategy: the METI official has entered last fiscal
 year's count of startup hub cities as a draft, which the command tower sees on
-its dashboard and the ministry still has to confirm. Left alone once entered."""
+its dashboard and the ministry still has to confirm; and the SBIR program is
+counted as METI's and MLIT's specified subsidy for last year and this one, so
+the demo's SBIR awards show on the spending-target page. Left alone once
+entered."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from openrd.accounts.models import User
+from openrd.accounts.models import Organisation, User
 from openrd.core.fiscal import fiscal_year_of
-from openrd.strategy.models import Indicator
-from openrd.strategy.services import record_observation
+from openrd.programs.models import Program
+from openrd.strategy.models import Indicator, SpecifiedSubsidy
+from openrd.strategy.services import record_observation, tag_specified_subsidy
 
 INDICATOR = "startup-hub-cities"
 
@@ -30,3 +34,25 @@ def load_follow_up(*, today: date) -> list[str]:
         source="経済産業省調べ（デモ）",
     )
     return [f"{INDICATOR} FY{year}"]
+
+
+# (ministry, planned spending on startups and SMEs in yen, designated subsidy): demo figures.
+SBIR_PLANS = [("meti", 30_000_000_000, True), ("mlit", 5_000_000_000, True)]
+
+
+def load_sbir_subsidies(*, today: date) -> list[str]:
+    tower = User.objects.filter(username="admin").first()
+    program = Program.objects.filter(code="sbir").first()
+    if tower is None or program is None or SpecifiedSubsidy.objects.exists():
+        return []
+    this_year = fiscal_year_of(today)
+    made = []
+    for fiscal_year in (this_year - 1, this_year):
+        for code, planned, designated in SBIR_PLANS:
+            ministry = Organisation.objects.get(code=code)
+            tag_specified_subsidy(
+                actor=tower, fiscal_year=fiscal_year, ministry=ministry, program=program,
+                planned_yen=planned, designated=designated, note="デモ",
+            )  # fmt: skip
+            made.append(f"{code} FY{fiscal_year}")
+    return made

@@ -4,18 +4,19 @@ values, and the responsible ministry's entry of a value."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict
 
 from openrd.accounts.api_auth import api_auth, optional_auth
 from openrd.core.access import deny
 from openrd.core.api_schemas import WRITE_ERRORS, ErrorOut, ValidationErrorOut
+from openrd.strategy import sbir
 from openrd.strategy.models import Indicator, Strategy
-from openrd.strategy.presenters import indicator_view, strategy_view, with_indicators
+from openrd.strategy.presenters import cite, indicator_view, strategy_view, with_indicators
 from openrd.strategy.services import record_observation
 
 router = Router(tags=["strategy"])
@@ -190,3 +191,61 @@ def create_observation(request: HttpRequest, code: str, payload: ObservationIn) 
     values = indicator_view(get_object_or_404(with_indicators(Indicator.objects.all()), code=code))
     entered = next(v for v in values["values"] if v["fiscal_year"] == payload.fiscal_year)
     return Status(201, entered)
+
+
+class SubsidyOut(Schema):
+    program: str
+    designated: bool = Field(description="Also a designated subsidy (指定補助金等)")
+    planned_yen: int
+    note: str
+
+
+class MinistrySpendingOut(Schema):
+    ministry: str
+    ministry_name: str
+    planned_yen: int
+    actual_yen: int
+    subsidies: list[SubsidyOut]
+
+
+class SpendingOut(Schema):
+    fiscal_year: int
+    target_yen: int | None = Field(description="The Cabinet's target for the fiscal year")
+    target_source: SeedOut | None
+    planned_yen: int
+    actual_yen: int
+    ministries: list[MinistrySpendingOut] = Field(
+        description="In the order of the ministries' codes, never ranked"
+    )
+
+
+@router.get(
+    "/strategy/sbir/{fiscal_year}",
+    response={200: SpendingOut, 422: ValidationErrorOut},
+    auth=optional_auth,
+    summary="The SBIR spending target for a fiscal year against each ministry's plan and actual",
+    description="Actual spending is rolled up from the awards at the time of the request: "
+    "the fiscal year's budget lines of awards to startups and SMEs under the programs counted "
+    "as the ministry's specified new-technology subsidies that year.",
+    operation_id="openrd_strategy_api_get_sbir_spending",
+)
+def get_sbir_spending(
+    request: HttpRequest, fiscal_year: Annotated[int, Path(ge=1990, le=2100)]
+) -> dict[str, Any]:
+    year = sbir.spending_year(fiscal_year)
+    target = year.target
+    return {
+        "fiscal_year": fiscal_year,
+        "target_yen": year.target_yen,
+        "target_source": cite(target.seed_line, target.seed_text) if target else None,
+        "planned_yen": year.planned_yen,
+        "actual_yen": year.actual_yen,
+        "ministries": [
+            {"ministry": m.ministry.code, "ministry_name": m.ministry.name,
+             "planned_yen": m.planned_yen, "actual_yen": m.actual_yen,
+             "subsidies": [{"program": s.program.code, "designated": s.designated,
+                            "planned_yen": s.planned_yen, "note": s.note}
+                           for s in m.subsidies]}
+            for m in year.ministries
+        ],
+    }  # fmt: skip

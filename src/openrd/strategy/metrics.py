@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from openrd.accounts.models import OrganisationKind
 from openrd.awards.models import Award, AwardBudget
 from openrd.core.fiscal import fiscal_year_bounds, fiscal_year_of, to_tokyo
 from openrd.programs.models import Program
@@ -31,12 +30,12 @@ from openrd.proposals.models import Proposal
 from openrd.repository.compliance import assess, counted_outputs
 from openrd.repository.rules import ComplianceStatus
 from openrd.review.models import Selection, SelectionOutcome
+from openrd.strategy.sbir import counted_lines, sbir_spending_yen, startup_or_sme
 from openrd.strategy.strategy_files import METRICS
 
 ByYear = dict[int, Decimal]
 
-# A startup, or an organisation recorded as a small or medium-sized enterprise.
-STARTUP_OR_SME = Q(institution__kind=OrganisationKind.STARTUP) | Q(institution__is_sme=True)
+STARTUP_OR_SME = startup_or_sme()
 
 
 def _fiscal_year(field: str) -> Any:
@@ -174,6 +173,14 @@ DEFINITIONS: dict[str, Metric] = {
             "medium-sized enterprises, summed (yen)."
         ),
     ),
+    "sbir_spending_yen": Metric(
+        sbir_spending_yen,
+        _(
+            "The budget lines for the fiscal year of awards to startups and small or "
+            "medium-sized enterprises under the programs counted as a ministry's specified "
+            "new-technology subsidies that year, summed (yen)."
+        ),
+    ),
 }
 # The file reader knows the codes without importing the models: keep them in step.
 assert set(DEFINITIONS) == METRICS, "strategy_files.METRICS names the metrics defined here"
@@ -189,6 +196,14 @@ def awards_behind(code: str, program: Program | None, fiscal_year: int) -> Query
         rows = rows.filter(STARTUP_OR_SME)
     if code in {"award_count", "startup_sme_awards"}:
         return rows.filter(starts_on__range=(start, end)).order_by("starts_on", "grant_number")
+    if code == "sbir_spending_yen":
+        counted = counted_lines().filter(fiscal_year=fiscal_year).values("award")
+        return (
+            rows.filter(pk__in=counted)
+            .annotate(amount_yen=Sum("budget_lines__amount_yen",
+                                     filter=Q(budget_lines__fiscal_year=fiscal_year)))
+            .order_by("-amount_yen", "grant_number")
+        )  # fmt: skip
     if code in {"award_budget_yen", "startup_sme_spending_yen"}:
         return (
             rows.filter(budget_lines__fiscal_year=fiscal_year)

@@ -296,3 +296,46 @@ class Observation(Cited):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} FY{self.fiscal_year}: {self.value}"
+
+
+class SpecifiedSubsidy(models.Model):
+    """A program counted, for one fiscal year, as one ministry's specified
+    new-technology subsidy (特定新技術補助金等) under the Cabinet's policy on
+    spending targets; ``designated`` when it is also a designated subsidy
+    (指定補助金等) run under the SBIR system's unified rules. ``planned_yen`` is
+    what the ministry plans to spend on startups and SMEs from it that year."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    ministry = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("ministry"), on_delete=models.PROTECT,
+        related_name="specified_subsidies",
+    )  # fmt: skip
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT,
+        related_name="specified_subsidies",
+    )  # fmt: skip
+    designated = models.BooleanField(_("designated subsidy"), default=False)
+    planned_yen = models.BigIntegerField(_("planned spending on startups and SMEs (yen)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        ordering = ["fiscal_year", "ministry__code", "program__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "ministry", "program"],
+                name="one_specified_subsidy_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_yen__gte=0), name="specified_subsidy_plan_not_negative"
+            ),
+        ]
+        verbose_name = _("specified new-technology subsidy")
+        verbose_name_plural = _("specified new-technology subsidies")
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.ministry.code}: {self.program.code}"

@@ -30,8 +30,17 @@ def is_responsible_ministry(user: Any, indicator: Any) -> bool:
     return bool(mine) and not mine.isdisjoint(responsible_organisation_ids(indicator))
 
 
+@rules.predicate
+def is_official_of(user: Any, ministry: Any) -> bool:
+    """A ministry official of that ministry (its own specified subsidies)."""
+    return ministry is not None and ministry.pk in role_organisation_ids(user, Role.MINISTRY)
+
+
 rules.add_perm("strategy.view_strategy", rules.always_allow)
 rules.add_perm("strategy.load_strategy", is_command_tower_admin)
 rules.add_perm("strategy.record_observation", is_command_tower_admin | is_responsible_ministry)
 # A file may hold any indicator's values: each row is then checked as one entry.
 rules.add_perm("strategy.import_values", is_command_tower_admin | is_ministry)
+# The Cabinet's policy counts each ministry's subsidies: the command tower keeps the
+# list, and a ministry enters its own subsidies and plans (object: the ministry).
+rules.add_perm("strategy.tag_subsidy", is_command_tower_admin | (is_ministry & is_official_of))

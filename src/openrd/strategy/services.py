@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openrd.accounts.models import Organisation, User
+from openrd.accounts.models import Organisation, OrganisationKind, User
 from openrd.core import audit
 from openrd.programs.models import Program
 from openrd.programs.services.presets import PresetConflict, UnknownOrganisation
@@ -24,6 +24,7 @@ from openrd.strategy.models import (
     MinistryRole,
     Observation,
     ObservationStatus,
+    SpecifiedSubsidy,
     Strategy,
     Target,
 )
@@ -281,3 +282,85 @@ def record_target(
                "kind": kind},
     )  # fmt: skip
     return row
+
+
+# Whose subsidies count: the ministries' and the Cabinet Office's own.
+SUBSIDY_MINISTRY_KINDS = (OrganisationKind.MINISTRY, OrganisationKind.CABINET_OFFICE)
+
+
+def _yen(raw: Any, errors: dict[str, list[str]]) -> int:
+    try:
+        number = parse_value(raw)
+    except ValidationError:
+        number = None
+    if number is None or number < 0 or number != number.to_integral_value():
+        errors["planned_yen"] = [_("Enter an amount in whole yen, 0 or more.")]
+        return 0
+    if number >= 10**17:
+        errors["planned_yen"] = [_("Enter an amount below 10 quadrillion yen.")]
+        return 0
+    return int(number)
+
+
+@transaction.atomic
+def tag_specified_subsidy(
+    *,
+    actor: Any,
+    fiscal_year: int,
+    ministry: Organisation | None,
+    program: Program | None,
+    planned_yen: Any,
+    designated: bool = False,
+    note: str = "",
+) -> SpecifiedSubsidy:
+    """Count a program as the ministry's specified new-technology subsidy for the
+    fiscal year, with the spending on startups and SMEs it plans from it (or
+    correct the plan): the command tower's, or the ministry's own."""
+    errors: dict[str, list[str]] = {}
+    if ministry is None or ministry.kind not in SUBSIDY_MINISTRY_KINDS:
+        errors["ministry"] = [_("Choose a ministry.")]
+    elif not actor.has_perm("strategy.tag_subsidy", ministry):
+        raise PermissionDenied
+    if program is None:
+        errors["program"] = [_("Choose a program.")]
+    if not 1990 <= fiscal_year <= 2100:
+        errors["fiscal_year"] = [_("Enter a fiscal year between 1990 and 2100.")]
+    amount = _yen(planned_yen, errors)
+    if len(note.strip()) > 300:
+        errors["note"] = [_("Keep the note to 300 characters.")]
+    if errors or ministry is None or program is None:
+        raise ValidationError(errors)
+    fields = ["planned_yen", "designated", "note", "entered_by_id"]
+    row = (
+        SpecifiedSubsidy.objects.select_for_update()
+        .filter(fiscal_year=fiscal_year, ministry=ministry, program=program)
+        .first()
+    )
+    before = audit.snapshot(row, fields)
+    if row is None:
+        row = SpecifiedSubsidy(fiscal_year=fiscal_year, ministry=ministry, program=program)
+    row.planned_yen = amount
+    row.designated = designated
+    row.note = note.strip()
+    row.entered_by = actor
+    row.save()
+    audit.record(
+        "strategy.subsidy.tagged", actor=actor, obj=row, before=before,
+        after=audit.snapshot(row, fields) | {"fiscal_year": fiscal_year,
+                                            "ministry": ministry.code, "program": program.code},
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def untag_specified_subsidy(subsidy: SpecifiedSubsidy, *, actor: Any) -> None:
+    """The program no longer counts as the ministry's subsidy for that year."""
+    if not actor.has_perm("strategy.tag_subsidy", subsidy.ministry):
+        raise PermissionDenied
+    before = audit.snapshot(subsidy, ["planned_yen", "designated", "note"])
+    audit.record(
+        "strategy.subsidy.untagged", actor=actor, obj=subsidy, before=before,
+        after={"fiscal_year": subsidy.fiscal_year, "ministry": subsidy.ministry.code,
+               "program": subsidy.program.code},
+    )  # fmt: skip
+    subsidy.delete()

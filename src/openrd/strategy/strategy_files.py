@@ -51,7 +51,7 @@ TARGET_KINDS = {"baseline", "interim", "final"}
 # What strategy.metrics computes; the file may name only these.
 METRICS = {
     "award_count", "award_budget_yen", "proposal_count", "success_rate", "oa_share_mandated",
-    "startup_sme_awards", "startup_sme_spending_yen",
+    "startup_sme_awards", "startup_sme_spending_yen", "sbir_spending_yen",
 }  # fmt: skip
 
 

@@ -285,7 +285,8 @@ def indicator_record(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     if indicator.is_computed or not request.user.has_perm("strategy.record_observation", indicator):
         deny(request, indicator)
-    form = {k: request.POST.get(k, "").strip() for k in ("fiscal_year", "value", "source", "as_of")}
+    form = {k: request.POST.get(k, "").strip()
+            for k in ("fiscal_year", "value", "source", "as_of", "confirmed")}  # fmt: skip
     errors: dict[str, list[str]] = {}
     try:
         fiscal_year = int(form["fiscal_year"])
@@ -302,7 +303,7 @@ def indicator_record(request: HttpRequest, code: str) -> HttpResponse:
         try:
             record_observation(
                 indicator, actor=request.user, fiscal_year=fiscal_year, value=form["value"],
-                source=form["source"], as_of=as_of, confirmed=request.POST.get("confirmed") == "1",
+                source=form["source"], as_of=as_of, confirmed=form["confirmed"] == "1",
             )  # fmt: skip
         except ValidationError as error:
             errors = error.message_dict

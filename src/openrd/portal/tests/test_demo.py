@@ -244,3 +244,16 @@ def test_the_ministry_and_the_command_tower_find_the_strategy_follow_up_on_their
     tower = client.get("/ja/dashboard/").content.decode()
     assert "下書きのままの値" in tower
     assert load_demo()["strategy_values_entered"] == []
+
+
+def test_the_demo_counts_sbir_for_meti_and_mlit_and_its_awards_show_as_spending(demo, client):
+    from openrd.strategy import sbir
+
+    assert len(demo["sbir_subsidies_counted"]) == 4
+    years = {fy: sbir.spending_year(fy) for fy in sbir.spending_years()}
+    assert sum(y.actual_yen for y in years.values()) > 0  # the demo's SBIR awards count
+    this_year = fiscal_year_of(to_tokyo(timezone.now()).date())
+    page = client.get(f"/ja/strategy/sbir/{this_year}/").content.decode()
+    assert "国土交通省" in page
+    assert "300億円" in page
+    assert load_demo()["sbir_subsidies_counted"] == []

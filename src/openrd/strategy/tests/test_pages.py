@@ -75,11 +75,12 @@ def test_only_the_responsible_ministry_sees_the_form_and_a_bad_value_keeps_what_
     client.force_login(meti_official)
     assert "値を保存" in client.get(url).content.decode()
     bad = client.post(url + "values/", {"fiscal_year": "2023", "value": "三百万",
-                                        "source": "経済産業省調べ"})  # fmt: skip
+                                        "source": "経済産業省調べ", "confirmed": "1"})  # fmt: skip
     assert bad.status_code == 422
     text = bad.content.decode()
     assert 'value="三百万"' in text
     assert 'value="経済産業省調べ"' in text
+    assert 'name="confirmed" value="1" checked' in text
     assert "数値を入力してください。" in text
     assert not Observation.objects.exists()
     good = client.post(url + "values/", {"fiscal_year": "2023", "value": "3,000,000",

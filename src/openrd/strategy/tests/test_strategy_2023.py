@@ -68,11 +68,7 @@ def test_the_quantum_2030_targets_are_there_with_their_year(code, fiscal_year, v
 
 
 def test_the_sbir_spending_targets_are_those_of_fy2022_and_fy2023_and_the_spending_is_computed():
-    sbir = [
-        i
-        for i in SPEC.indicators
-        if i.computed == "startup_sme_spending_yen" and i.program == "sbir"
-    ]
+    sbir = [i for i in SPEC.indicators if i.computed == "sbir_spending_yen"]
     assert len(sbir) == 1
     targets = {t.fiscal_year: t.value for t in sbir[0].targets}
     assert targets == {2022: 54_600_000_000, 2023: 106_620_000_000}

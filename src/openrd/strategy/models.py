@@ -9,6 +9,9 @@ observations per fiscal year. What the seed states carries its line.
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -339,3 +342,131 @@ class SpecifiedSubsidy(models.Model):
 
     def __str__(self) -> str:
         return f"FY{self.fiscal_year} {self.ministry.code}: {self.program.code}"
+
+
+class Progress(models.TextChoices):
+    """The responsible ministry's own reading of a measure's year (施策の進捗)."""
+
+    ON_SCHEDULE = "on_schedule", _("progressing as planned")
+    PARTLY_DELAYED = "partly_delayed", _("partly delayed")
+    DELAYED = "delayed", _("delayed")
+    COMPLETED = "completed", _("completed")
+
+
+class FollowUpState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted for review")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned for changes")
+
+
+FOLLOW_UP_COMMENT_MAX = 4000
+
+
+class FollowUp(models.Model):
+    """A measure's yearly follow-up: written by a ministry responsible for it,
+    reviewed by the command tower (``services_follow_up``)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="follow_ups")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    ministry = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("ministry"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    progress = models.CharField(_("progress"), max_length=16, choices=Progress.choices)
+    comment_ja = models.TextField(_("comment (Japanese)"), max_length=FOLLOW_UP_COMMENT_MAX)
+    comment_en = models.TextField(
+        _("comment (English)"), max_length=FOLLOW_UP_COMMENT_MAX, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=FollowUpState.choices, default=FollowUpState.DRAFT
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), max_length=2000, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["measure", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "fiscal_year"], name="one_follow_up_per_measure_and_year"
+            )
+        ]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} FY{self.fiscal_year} ({self.state})"
+
+    @property
+    def comment(self) -> str:
+        return localized(self.comment_ja, self.comment_en)
+
+
+class FrozenReport(Exception):
+    """A follow-up report, once approved, is never written again."""
+
+
+class FollowUpReport(models.Model):
+    """The command tower's approved follow-up report of a strategy for a fiscal
+    year, frozen as it read when approved: the page in both languages and the
+    Excel workbook, with a SHA-256 digest over them. A later approval of the same
+    year is a new version; no version is ever rewritten."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="reports")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("approved"))
+    measures_total = models.PositiveIntegerField(_("measures"))
+    measures_reported = models.PositiveIntegerField(_("measures with an approved follow-up"))
+    html_ja = models.TextField(_("report (Japanese)"))
+    html_en = models.TextField(_("report (English)"))
+    xlsx = models.BinaryField(_("workbook"))
+    digest = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["strategy", "-fiscal_year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "fiscal_year", "version"], name="one_report_version"
+            )
+        ]
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+
+    def __str__(self) -> str:
+        return f"{self.strategy.code} FY{self.fiscal_year} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise FrozenReport(f"follow-up report {self} is frozen")
+        super().save(*args, **kwargs)
+
+    def computed_digest(self) -> str:
+        return report_digest(self.html_ja, self.html_en, bytes(self.xlsx))
+
+    @property
+    def intact(self) -> bool:
+        """The stored report is still the one approved (its digest matches)."""
+        return self.computed_digest() == self.digest
+
+
+def report_digest(html_ja: str, html_en: str, xlsx: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (html_ja.encode(), html_en.encode(), xlsx):
+        h.update(len(part).to_bytes(8, "big"))  # lengths first: no two splits hash alike
+        h.update(part)
+    return h.hexdigest()

@@ -31,6 +31,15 @@ def is_responsible_ministry(user: Any, indicator: Any) -> bool:
 
 
 @rules.predicate
+def is_measure_ministry(user: Any, measure: Any) -> bool:
+    """A ministry official of a ministry named on the measure (primary or collaborating)."""
+    if measure is None:
+        return False
+    mine = role_organisation_ids(user, Role.MINISTRY)
+    return any(m.organisation_id in mine for m in measure.ministries.all())
+
+
+@rules.predicate
 def is_official_of(user: Any, ministry: Any) -> bool:
     """A ministry official of that ministry (its own specified subsidies)."""
     return ministry is not None and ministry.pk in role_organisation_ids(user, Role.MINISTRY)
@@ -44,3 +53,7 @@ rules.add_perm("strategy.import_values", is_command_tower_admin | is_ministry)
 # The Cabinet's policy counts each ministry's subsidies: the command tower keeps the
 # list, and a ministry enters its own subsidies and plans (object: the ministry).
 rules.add_perm("strategy.tag_subsidy", is_command_tower_admin | (is_ministry & is_official_of))
+# The yearly follow-up: written by a ministry named on the measure, reviewed and
+# approved (and the year's report frozen) by the command tower.
+rules.add_perm("strategy.write_follow_up", is_ministry & is_measure_ministry)
+rules.add_perm("strategy.review_follow_up", is_command_tower_admin)

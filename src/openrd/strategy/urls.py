@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openrd.strategy import views, views_sbir
+from openrd.strategy import views, views_follow_up, views_sbir
 
 app_name = "strategy"
 urlpatterns = [
@@ -11,6 +11,16 @@ urlpatterns = [
     path("indicators/<slug:code>.csv", views.indicator_csv, name="indicator_csv"),
     path("indicators/<slug:code>.xlsx", views.indicator_xlsx, name="indicator_xlsx"),
     path("indicators/<slug:code>/values/", views.indicator_record, name="record"),
+    path("<int:year>/follow-up/", views_follow_up.follow_up_page, name="follow_up"),
+    path("<int:year>/follow-up/approve/", views_follow_up.report_approve, name="report_approve"),
+    path(
+        "<int:year>/follow-up/<slug:code>/<int:fiscal_year>/",
+        views_follow_up.follow_up_edit,
+        name="follow_up_edit",
+    ),
+    path("follow-up/<int:pk>/review/", views_follow_up.follow_up_review, name="follow_up_review"),
+    path("reports/<int:pk>/", views_follow_up.report_page, name="report"),
+    path("reports/<int:pk>.xlsx", views_follow_up.report_xlsx, name="report_xlsx"),
     path("sbir/", views_sbir.sbir_latest, name="sbir_latest"),
     path("sbir/<int:fiscal_year>/", views_sbir.sbir_page, name="sbir"),
     path("sbir/<int:fiscal_year>.csv", views_sbir.sbir_csv, name="sbir_csv"),

@@ -257,3 +257,21 @@ def test_the_demo_counts_sbir_for_meti_and_mlit_and_its_awards_show_as_spending(
     assert "国土交通省" in page
     assert "300億円" in page
     assert load_demo()["sbir_subsidies_counted"] == []
+
+
+def test_the_demo_follow_up_is_on_the_ministrys_and_the_towers_dashboards_and_frozen(demo, client):
+    from openrd.strategy.models import FollowUpReport
+
+    assert len(demo["follow_ups_written"]) == 2
+    (report,) = FollowUpReport.objects.all()
+    assert "大学発スタートアップ" in report.html_ja
+    assert report.intact
+    client.force_login(User.objects.get(username="admin"))
+    tower = client.get("/ja/dashboard/").content.decode()
+    assert "確認するフォローアップ" in tower
+    assert "拠点都市の形成" in tower  # METI's submitted follow-up, to review
+    client.force_login(User.objects.get(username="ministry"))
+    ministry = client.get("/ja/dashboard/").content.decode()
+    assert "記入するフォローアップ" in ministry
+    assert client.get(f"/ja/strategy/reports/{report.pk}/").status_code == 200
+    assert load_demo()["follow_ups_written"] == []

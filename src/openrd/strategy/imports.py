@@ -12,6 +12,11 @@ Every row is checked first (the indicator, the permission, the year, the number)
 and the errors are reported per row and column; when any row is bad nothing is
 imported. Otherwise every value goes through ``services`` (audited) in one
 transaction.
+
+A sheet downloaded from OpenRD (``exports``) comes back as it went: computed
+values (状態 算出, or a computed indicator's actuals) and rows that say what is
+stored already are skipped and counted, not refused; only what changed is
+imported.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +36,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from openrd.core.fiscal import parse_wareki_fiscal_year
-from openrd.strategy.models import Indicator
+from openrd.strategy.models import Indicator, ObservationStatus
 from openrd.strategy.services import parse_value, record_observation, record_target
 
 HEADERS = {
@@ -42,6 +48,7 @@ HEADERS = {
     "status": {"status", "状態"},
 }
 STATUSES = {"draft": False, "下書き": False, "confirmed": True, "確定": True, "": False}
+COMPUTED = {"算出", "computed"}  # the export's mark of a computed value: never imported
 _WIDE = re.compile(
     r"^(?:FY\s*(?P<fy>\d{4})|(?P<gregorian>\d{4})年度?|(?P<era>\S+?\d+年度))\s*"
     r"(?P<kind>実績|目標|actual|target)$",
@@ -60,6 +67,7 @@ class RowError:
 class ImportReport:
     values: int = 0
     targets: int = 0
+    skipped: int = 0  # computed, or what the strategy states, unchanged
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -176,20 +184,42 @@ def _entries(table: list[list[str]], actor: Any, report: ImportReport) -> list[_
             entries += _long_row(number, header, keys, cells, indicator, report)
         for i, (year, kind) in wide.items():
             value = row[i].strip() if i < len(row) else ""
-            if value:
+            if value and kind == "actual" and indicator.is_computed:
+                report.skipped += 1
+            elif value:
                 entries.append(_Entry(number, header[i], indicator, year, value, kind == "target",
                                       confirmed=True))  # fmt: skip
+    kept = []
     for e in entries:
         try:
-            parse_value(e.value)
+            parsed = parse_value(e.value)
         except ValidationError as error:
             report.errors += [RowError(e.row, e.column, m) for m in error.message_dict["value"]]
+        else:
+            if _unchanged(e, parsed):
+                report.skipped += 1
+                continue
         perm = "strategy.load_strategy" if e.target else "strategy.record_observation"
         if not actor.has_perm(perm, None if e.target else e.indicator):
             report.errors.append(RowError(e.row, e.column, _(
                 "You may not enter values for this indicator."
             )))  # fmt: skip
-    return entries
+        kept.append(e)
+    return kept
+
+
+def _unchanged(e: _Entry, value: Decimal) -> bool:
+    """The row says what is stored already (a sheet downloaded and sent back):
+    the same target, the value the strategy states, or the same entered value
+    with the same status."""
+    if e.target:
+        return e.indicator.targets.filter(fiscal_year=e.fiscal_year, value=value).exists()
+    stored = e.indicator.observations.filter(fiscal_year=e.fiscal_year, value=value).first()
+    if stored is None:
+        return False
+    return stored.seed_line is not None or (stored.status == ObservationStatus.CONFIRMED) == (
+        e.confirmed
+    )
 
 
 def _long_row(number: int, header: list[str], keys: list[str], cells: dict[str, str],
@@ -213,6 +243,9 @@ def _long_row(number: int, header: list[str], keys: list[str], cells: dict[str, 
             )
             return []
     status = cells.get("status", "").strip().lower()
+    if status in COMPUTED:
+        report.skipped += 1
+        return []
     if status not in STATUSES:
         report.errors.append(RowError(number, column("status"),
                                       _("Write the status as 下書き or 確定.")))  # fmt: skip
@@ -259,6 +292,6 @@ def import_table(content: bytes, name: str, *, actor: Any) -> ImportReport:
             if report.errors:
                 raise ImportRefused(report)  # rolls back what the earlier rows wrote
     except ImportRefused:
-        report.values = report.targets = 0
+        report.values = report.targets = report.skipped = 0
         raise
     return report

@@ -7,6 +7,18 @@ urlpatterns = [
     path("", views.strategy_latest, name="latest"),
     path("<int:year>/", views.strategy_page, name="strategy"),
     path("import/", views.strategy_import, name="import"),
+    path(
+        "<int:year>/export/<slug:kind>.csv",
+        views.strategy_export,
+        {"ext": "csv"},
+        name="export_csv",
+    ),
+    path(
+        "<int:year>/export/<slug:kind>.xlsx",
+        views.strategy_export,
+        {"ext": "xlsx"},
+        name="export_xlsx",
+    ),
     path("indicators/<slug:code>/", views.indicator_page, name="indicator"),
     path("indicators/<slug:code>.csv", views.indicator_csv, name="indicator_csv"),
     path("indicators/<slug:code>.xlsx", views.indicator_xlsx, name="indicator_xlsx"),

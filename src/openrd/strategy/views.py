@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +24,7 @@ from openrd.core.i18n import current_lang, localized
 from openrd.core.spreadsheet import table_csv, table_xlsx
 from openrd.strategy import metrics
 from openrd.strategy.display import STATUS_LOOK, format_value, status_label
+from openrd.strategy.exports import EXPORTS
 from openrd.strategy.imports import ImportRefused, import_table
 from openrd.strategy.models import Indicator, MeasureMinistry, Strategy
 from openrd.strategy.presenters import indicator_view, strategy_view, with_indicators
@@ -135,7 +136,10 @@ def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
         "indicator_count": len(indicators),
         "measure_count": len(measures),
         "may_import": request.user.has_perm("strategy.import_values"),
-    }
+        "exports": [("measures", _("Measures")), ("indicators", _("Indicators")),
+                    ("targets", _("Targets")), ("values", _("Values (long)")),
+                    ("values-wide", _("Targets and actuals by fiscal year (wide)"))],
+    }  # fmt: skip
     return render(request, "strategy/strategy.html", context)
 
 
@@ -315,6 +319,25 @@ def indicator_record(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("strategy:indicator", code=indicator.code)
 
 
+def strategy_export(request: HttpRequest, year: int, kind: str, ext: str) -> HttpResponse:
+    """The strategy's measures, indicators, targets or values as CSV or Excel."""
+    strategy = get_object_or_404(Strategy, year=year)
+    table = EXPORTS.get(kind)
+    if table is None:
+        raise Http404
+    header, body = table(strategy)
+    name = f"strategy-{strategy.year}-{kind}.{ext}"  # kind is one of EXPORTS: safe in a header
+    if ext == "csv":
+        response = HttpResponse(table_csv(header, body), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            table_xlsx(header, body, sheet_title=f"{strategy.year} {kind}"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
@@ -342,8 +365,12 @@ def strategy_import(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Imported %(values)d values and %(targets)d targets.")
-                    % {"values": report.values, "targets": report.targets},
-                )
+                    _(
+                        "Imported %(values)d values and %(targets)d targets; %(skipped)d left "
+                        "as they were (computed, or unchanged)."
+                    )
+                    % {"values": report.values, "targets": report.targets,
+                       "skipped": report.skipped},
+                )  # fmt: skip
                 return redirect("strategy:import")
     return render(request, "strategy/import.html", context, status=status)

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from openrd.accounts.queries import signed_in_user
 from openrd.awards.models import Award
 from openrd.core.access import deny, get_visible_or_404
+from openrd.core.downloads import table_download
 from openrd.core.fiscal import format_fiscal_year, to_tokyo
 from openrd.core.i18n import current_lang
 from openrd.core.refusals import Refused
-from openrd.core.spreadsheet import Cell, table_csv, table_xlsx
+from openrd.core.spreadsheet import Cell
 from openrd.repository import apc, compliance, queries, services
 from openrd.repository.forms import (
     ApcForm,
@@ -339,16 +340,8 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     if fmt in {"csv", "xlsx"}:
         header, body = compliance_table(groups, by)
         name = f"oa-compliance-{by}-{today:%Y%m%d}"
-        if fmt == "csv":
-            response = HttpResponse(table_csv(header, body), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        else:
-            response = HttpResponse(
-                table_xlsx(header, body, sheet_title=_("OA compliance")),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return table_download(header, body, name=name, ext="csv" if fmt == "csv" else "xlsx",
+                              sheet_title=_("OA compliance"))  # fmt: skip
     late = [a for a in assessed if a.compliance.status == "non_compliant"][:200]
     total = compliance.total(groups)
     return render(

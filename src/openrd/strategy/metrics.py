@@ -30,6 +30,7 @@ from openrd.proposals.models import Proposal
 from openrd.repository.compliance import assess, counted_outputs
 from openrd.repository.rules import ComplianceStatus
 from openrd.review.models import Selection, SelectionOutcome
+from openrd.strategy.analysis import funding_top10_share
 from openrd.strategy.sbir import counted_lines, sbir_spending_yen, startup_or_sme
 from openrd.strategy.strategy_files import METRICS
 
@@ -171,6 +172,13 @@ DEFINITIONS: dict[str, Metric] = {
         _(
             "The budget lines for the fiscal year of awards to startups and small or "
             "medium-sized enterprises, summed (yen)."
+        ),
+    ),
+    "funding_top10_share": Metric(
+        funding_top10_share,
+        _(
+            "The share of the fiscal year's award budget going to the tenth of principal "
+            "investigators with the largest budgets that year, in percent."
         ),
     ),
     "sbir_spending_yen": Metric(

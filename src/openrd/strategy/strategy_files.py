@@ -52,6 +52,7 @@ TARGET_KINDS = {"baseline", "interim", "final"}
 METRICS = {
     "award_count", "award_budget_yen", "proposal_count", "success_rate", "oa_share_mandated",
     "startup_sme_awards", "startup_sme_spending_yen", "sbir_spending_yen",
+    "funding_top10_share",
 }  # fmt: skip
 
 

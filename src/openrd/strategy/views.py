@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from openrd.accounts.models import Organisation
 from openrd.core.access import deny
 from openrd.core.charts import line_chart_svg
+from openrd.core.downloads import table_download
 from openrd.core.fiscal import format_fiscal_year
 from openrd.core.i18n import current_lang, localized
-from openrd.core.spreadsheet import table_csv, table_xlsx
 from openrd.strategy import metrics
 from openrd.strategy.display import STATUS_LOOK, format_value, status_label
 from openrd.strategy.exports import EXPORTS
@@ -261,27 +261,11 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "strategy/indicator.html", context)
 
 
-def _download_name(indicator: Indicator, ext: str) -> str:
-    return f"indicator-{indicator.code}.{ext}"  # a SlugField: safe in a header
-
-
-def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_download(request: HttpRequest, code: str, ext: str) -> HttpResponse:
     indicator = _indicator(code)
     header, body = _table(_decorate(indicator_view(indicator)))
-    response = HttpResponse(table_csv(header, body), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(indicator, "csv")}"'
-    return response
-
-
-def indicator_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(code)
-    header, body = _table(_decorate(indicator_view(indicator)))
-    response = HttpResponse(
-        table_xlsx(header, body, sheet_title=indicator.code[:31]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(indicator, "xlsx")}"'
-    return response
+    return table_download(header, body, name=f"indicator-{indicator.code}", ext=ext,
+                          sheet_title=indicator.code[:31])  # fmt: skip
 
 
 @require_POST
@@ -326,16 +310,8 @@ def strategy_export(request: HttpRequest, year: int, kind: str, ext: str) -> Htt
     if table is None:
         raise Http404
     header, body = table(strategy)
-    name = f"strategy-{strategy.year}-{kind}.{ext}"  # kind is one of EXPORTS: safe in a header
-    if ext == "csv":
-        response = HttpResponse(table_csv(header, body), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            table_xlsx(header, body, sheet_title=f"{strategy.year} {kind}"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_download(header, body, name=f"strategy-{strategy.year}-{kind}", ext=ext,
+                          sheet_title=f"{strategy.year} {kind}")  # fmt: skip
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

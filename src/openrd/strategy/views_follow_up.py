@@ -21,6 +21,7 @@ from openrd.accounts.models import Role
 from openrd.accounts.permissions import is_command_tower_admin
 from openrd.accounts.queries import role_organisation_ids
 from openrd.core.access import deny
+from openrd.core.downloads import XLSX, file_download
 from openrd.core.fiscal import fiscal_year_of, to_tokyo
 from openrd.core.i18n import current_lang
 from openrd.strategy.follow_up import (
@@ -240,10 +241,5 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(pk)
-    response = HttpResponse(
-        bytes(report.xlsx),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"follow-up-{report.strategy.code}-fy{report.fiscal_year}-v{report.version}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_download(bytes(report.xlsx), name=name, content_type=XLSX)

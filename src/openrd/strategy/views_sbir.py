@@ -22,10 +22,11 @@ from openrd.accounts.permissions import is_command_tower_admin
 from openrd.awards.models import GateOutcome, ReportStatus
 from openrd.core.access import deny
 from openrd.core.charts import bar_chart_svg
+from openrd.core.downloads import table_download
 from openrd.core.fiscal import fiscal_year_of, format_fiscal_year, to_tokyo
 from openrd.core.i18n import current_lang
 from openrd.core.money import format_yen
-from openrd.core.spreadsheet import Cell, table_csv, table_xlsx
+from openrd.core.spreadsheet import Cell
 from openrd.programs.models import Program
 from openrd.strategy import sbir
 from openrd.strategy.models import SpecifiedSubsidy
@@ -161,27 +162,10 @@ def sbir_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     return render(request, "strategy/sbir.html", context)
 
 
-def _download_name(fiscal_year: int, ext: str) -> str:
-    return f"sbir-spending-fy{fiscal_year}.{ext}"
-
-
-def sbir_csv(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+def sbir_download(request: HttpRequest, fiscal_year: int, ext: str) -> HttpResponse:
     header, body = _table(sbir.spending_year(_checked_year(fiscal_year)))
-    response = HttpResponse(table_csv(header, body), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(fiscal_year, "csv")}"'
-    return response
-
-
-def sbir_xlsx(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    header, body = _table(sbir.spending_year(_checked_year(fiscal_year)))
-    response = HttpResponse(
-        table_xlsx(header, body, sheet_title=f"SBIR FY{fiscal_year}"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(fiscal_year, "xlsx")}"'
-    )
-    return response
+    name = f"sbir-spending-fy{fiscal_year}"
+    return table_download(header, body, name=name, ext=ext, sheet_title=f"SBIR FY{fiscal_year}")
 
 
 @require_POST

@@ -220,10 +220,12 @@ def test_a_bad_plan_on_the_page_keeps_what_was_typed_and_a_stranger_gets_404(cli
     assert SpecifiedSubsidy.objects.get().planned_yen == 500 * M
 
 
-def test_the_api_gives_the_year_per_ministry(client, spending):
+def test_the_api_gives_the_year_per_ministry_in_code_order_never_ranked(client, spending):
     body = client.get("/api/v1/strategy/sbir/2023").json()
     assert (body["planned_yen"], body["actual_yen"]) == (450 * M, 390 * M)
+    # MLIT spent more than METI, and still comes second: a list, not a ranking.
     assert [m["ministry"] for m in body["ministries"]] == ["meti", "mlit"]
+    assert body["ministries"][0]["actual_yen"] < body["ministries"][1]["actual_yen"]
     assert body["ministries"][1]["subsidies"][0] == {
         "program": "sbir",
         "designated": True,

@@ -39,11 +39,14 @@ def test_the_strategy_pages_pass_axe(page, site, loaded_programs, lang):
         title_en="Quantum sensor demonstration", pi_name_ja="研究 一", institution=startup,
         starts_on=date(2023, 4, 1), ends_on=date(2024, 3, 31), budget=[(2023, 30_000_000)],
     )  # fmt: skip
-    tag_specified_subsidy(actor=tower, fiscal_year=2023, ministry=Organisation.objects.get(
-        code="cao"), program=sbir, planned_yen=50_000_000, designated=True)  # fmt: skip
+    cao = Organisation.objects.get(code="cao")
+    tag_specified_subsidy(actor=tower, fiscal_year=2023, ministry=cao, program=sbir,
+                          planned_yen=50_000_000, designated=True)  # fmt: skip
     measure = Measure.objects.get(strategy__year=2023, code="ecosystem-hub-cities")
-    f = save_follow_up(measure, actor=official, fiscal_year=2023, progress="on_schedule",
-                       comment_ja="計画どおり。", comment_en="As planned.", submit=True)  # fmt: skip
+    f = save_follow_up(
+        measure, actor=official, fiscal_year=2023, progress="on_schedule",
+        comment_ja="計画どおり。", comment_en="As planned.", submit=True,
+    )  # fmt: skip
     review_follow_up(f, actor=tower, approve=True)
     report = approve_report(measure.strategy, 2023, actor=tower)
     other = Measure.objects.get(strategy__year=2023, code="ecosystem-universities")

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.strategy_latest, name="latest"),
     path("<int:year>/", views.strategy_page, name="strategy"),
     path("import/", views.strategy_import, name="import"),
+    path("<int:year>/status.csv", views.status_download, {"ext": "csv"}, name="status_csv"),
+    path("<int:year>/status.xlsx", views.status_download, {"ext": "xlsx"}, name="status_xlsx"),
     path(
         "<int:year>/export/<slug:kind>.csv",
         views.strategy_export,

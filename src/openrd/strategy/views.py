@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from openrd.accounts.models import Organisation
 from openrd.core.access import deny
-from openrd.core.charts import line_chart_svg
+from openrd.core.charts import line_chart_svg, stacked_bar_chart_svg
 from openrd.core.downloads import table_download
 from openrd.core.fiscal import format_fiscal_year
 from openrd.core.i18n import current_lang, localized
@@ -102,8 +102,11 @@ def strategy_latest(request: HttpRequest) -> HttpResponse:
     return redirect("strategy:strategy", year=strategy.year)
 
 
-def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
-    strategy = get_object_or_404(Strategy, year=year)
+STATUSES = (*STATUS_LOOK, "none")
+
+
+def _dashboard(request: HttpRequest, strategy: Strategy) -> dict[str, Any]:
+    """The strategy's tree, decorated for the page, whole or one ministry's."""
     view = strategy_view(strategy)
     ministries = Organisation.objects.filter(
         pk__in=MeasureMinistry.objects.filter(measure__strategy=strategy).values("organisation")
@@ -115,9 +118,56 @@ def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
         pillars, cross_cutting = (_filtered(pillars, ministry.code),
                                   _filtered(cross_cutting, ministry.code))  # fmt: skip
     _decorate_tree(pillars + cross_cutting, {m.code: m.name for m in ministries})
+    return {"view": view, "ministries": ministries, "ministry": ministry, "pillars": pillars,
+            "cross_cutting": cross_cutting}  # fmt: skip
+
+
+def _status_rows(tops: list[dict[str, Any]]) -> list[tuple[str, dict[str, int]]]:
+    """Per top-level goal, its indicators counted by status."""
+    rows = []
+    for goal in tops:
+        counts = dict.fromkeys(STATUSES, 0)
+        for measure in _walk([goal]):
+            for i in measure["indicators"]:
+                counts[i["status"]] += 1
+        rows.append((localized(goal["title_ja"], goal["title_en"]), counts))
+    return rows
+
+
+def _status_table(rows: list[tuple[str, dict[str, int]]]) -> tuple[list[str], list[list[Any]]]:
+    header = [_("Goal"), *[status_label(s) for s in STATUSES]]
+    return header, [[title, *[counts[s] for s in STATUSES]] for title, counts in rows]
+
+
+def _short(text: str, limit: int = 18) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status_chart(rows: list[tuple[str, dict[str, int]]]) -> str:
+    if not rows:
+        return ""
+    lang = current_lang()
+    join = "、".join if lang == "ja" else "; ".join
+    desc = join(
+        f"{title}: " + ", ".join(f"{status_label(s)} {counts[s]}" for s in STATUSES if counts[s])
+        for title, counts in rows
+    )
+    return stacked_bar_chart_svg(
+        [_short(title) for title, _counts in rows],
+        [(status_label(s), [counts[s] for _t, counts in rows]) for s in STATUSES],
+        title=_("Indicators by status, per pillar"),
+        desc=desc,
+        chart_id="chart-status",
+    )
+
+
+def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, year=year)
+    board = _dashboard(request, strategy)
+    pillars, cross_cutting = board["pillars"], board["cross_cutting"]
     measures = _walk(pillars + cross_cutting)
     indicators = [i for m in measures for i in m["indicators"]]
-    counts = {status: 0 for status in (*STATUS_LOOK, "none")}
+    counts = {status: 0 for status in STATUSES}
     for i in indicators:
         counts[i["status"]] += 1
     summary = [
@@ -125,22 +175,32 @@ def strategy_page(request: HttpRequest, year: int) -> HttpResponse:
          "glyph": STATUS_LOOK.get(s, ("neutral", "◆"))[1], "count": n}
         for s, n in counts.items()
     ]  # fmt: skip
-    context = {
+    rows = _status_rows(pillars + cross_cutting)
+    status_header, status_body = _status_table(rows)
+    context = board | {
         "strategy": strategy,
-        "view": view,
-        "pillars": pillars,
-        "cross_cutting": cross_cutting,
-        "ministries": ministries,
-        "ministry": ministry,
         "summary": summary,
         "indicator_count": len(indicators),
         "measure_count": len(measures),
+        "status_chart": _status_chart(rows),
+        "status_header": status_header,
+        "status_body": status_body,
+        "ministry_query": f"?ministry={board['ministry'].code}" if board["ministry"] else "",
         "may_import": request.user.has_perm("strategy.import_values"),
         "exports": [("measures", _("Measures")), ("indicators", _("Indicators")),
                     ("targets", _("Targets")), ("values", _("Values (long)")),
                     ("values-wide", _("Targets and actuals by fiscal year (wide)"))],
     }  # fmt: skip
     return render(request, "strategy/strategy.html", context)
+
+
+def status_download(request: HttpRequest, year: int, ext: str) -> HttpResponse:
+    """The dashboard's table of indicators by status and pillar."""
+    strategy = get_object_or_404(Strategy, year=year)
+    board = _dashboard(request, strategy)
+    header, body = _status_table(_status_rows(board["pillars"] + board["cross_cutting"]))
+    suffix = f"-{board['ministry'].code}" if board["ministry"] else ""
+    return table_download(header, body, name=f"strategy-{year}-status{suffix}", ext=ext)
 
 
 def _indicator(code: str) -> Indicator:

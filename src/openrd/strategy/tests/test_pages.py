@@ -111,3 +111,18 @@ def test_a_computed_indicator_shows_the_awards_behind_its_value(client, mini):
     assert "P-1" in page
     assert "量子新興株式会社" in page
     assert "3,000万円" in page
+
+
+def test_the_dashboard_charts_indicators_by_status_with_a_table_and_downloads(client, mini):
+    text = client.get("/ja/strategy/2023/").content.decode()
+    assert 'id="chart-status-title">指標の状況（柱ごと）</title>' in text
+    assert 'id="chart-status-desc">柱: ' in text
+    # The mini strategy's pillar holds both indicators, neither with a value yet.
+    assert '<caption id="status-caption">' in text
+    assert '<th scope="row">柱</th>' in text
+    csv = client.get("/ja/strategy/2023/status.csv").content.decode("utf-8-sig").splitlines()
+    assert csv[1].split(",")[0] == "柱"
+    assert sum(int(n) for n in csv[1].split(",")[1:]) == 2
+    meti = client.get("/ja/strategy/2023/status.csv?ministry=meti").content.decode("utf-8-sig")
+    assert sum(int(n) for n in meti.splitlines()[1].split(",")[1:]) == 1  # METI's one measure
+    assert client.get("/ja/strategy/2023/status.xlsx").content[:2] == b"PK"

@@ -11,7 +11,7 @@ computed, for the pages and the API.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -113,23 +113,34 @@ def success_rate(program: Program | None) -> ByYear:
     return {row["round__call__fiscal_year"]: _percent(row["selected"], row["n"]) for row in grouped}
 
 
-def oa_share_mandated(program: Program | None, *, today: date | None = None) -> ByYear:
-    """Open (compliant) among the outputs under the immediate-OA mandate, per
-    fiscal year of the journal's publication; the repository's rules decide."""
+def _mandated(program: Program | None, today: date | None) -> Iterator[tuple[int, Any]]:
+    """(fiscal year of publication, assessed output) for each output under the
+    immediate-OA mandate; the repository's rules decide."""
     rows = counted_outputs()
     if program is not None:
         rows = rows.filter(program=program)
-    mandated: defaultdict[int, int] = defaultdict(int)
-    open_: defaultdict[int, int] = defaultdict(int)
     for row in assess(rows, today=today or to_tokyo(timezone.now()).date()):
-        status = row.compliance.status
-        if status == ComplianceStatus.NOT_MANDATED:
+        if row.compliance.status == ComplianceStatus.NOT_MANDATED:
             continue
         day = row.output.published_on or row.output.created_at.date()
-        fy = fiscal_year_of(day)
+        yield fiscal_year_of(day), row
+
+
+def oa_share_mandated(program: Program | None, *, today: date | None = None) -> ByYear:
+    """Open (compliant) among the outputs under the immediate-OA mandate, per
+    fiscal year of the journal's publication."""
+    mandated: defaultdict[int, int] = defaultdict(int)
+    open_: defaultdict[int, int] = defaultdict(int)
+    for fy, row in _mandated(program, today):
         mandated[fy] += 1
-        open_[fy] += status == ComplianceStatus.COMPLIANT
+        open_[fy] += row.compliance.status == ComplianceStatus.COMPLIANT
     return {fy: _percent(open_[fy], n) for fy, n in sorted(mandated.items())}
+
+
+def outputs_behind(program: Program | None, fiscal_year: int, *, today: date | None = None
+                   ) -> list[Any]:  # fmt: skip
+    """The mandated outputs a year's OA share counts, each with its compliance."""
+    return [row for fy, row in _mandated(program, today) if fy == fiscal_year]
 
 
 @dataclass(frozen=True)
@@ -197,7 +208,8 @@ assert set(DEFINITIONS) == METRICS, "strategy_files.METRICS names the metrics de
 def awards_behind(code: str, program: Program | None, fiscal_year: int) -> QuerySet[Award] | None:
     """The awards a value of an award metric counts (public records, as awards
     are); None for the metrics over proposals, which are never public, and for
-    the outputs' share (``outputs_behind``)."""
+    the outputs' share (``outputs_behind``). Funding concentration is read
+    over the year's budget lines, so its awards are those of the year's budget."""
     start, end = fiscal_year_bounds(fiscal_year)
     rows = _awards(program).select_related("program", "institution")
     if code in {"startup_sme_awards", "startup_sme_spending_yen"}:
@@ -212,7 +224,7 @@ def awards_behind(code: str, program: Program | None, fiscal_year: int) -> Query
                                      filter=Q(budget_lines__fiscal_year=fiscal_year)))
             .order_by("-amount_yen", "grant_number")
         )  # fmt: skip
-    if code in {"award_budget_yen", "startup_sme_spending_yen"}:
+    if code in {"award_budget_yen", "startup_sme_spending_yen", "funding_top10_share"}:
         return (
             rows.filter(budget_lines__fiscal_year=fiscal_year)
             .annotate(amount_yen=Sum("budget_lines__amount_yen"))

@@ -86,3 +86,18 @@ def test_the_oa_share_counts_mandated_outputs_open_by_the_year_of_publication(re
     assert metrics.oa_share_mandated(moonshot, today=date(2026, 12, 1)) == {
         2025: Decimal("50.0"), 2026: Decimal("100.0"),
     }  # fmt: skip
+
+
+def test_the_outputs_behind_the_oa_share_name_only_published_records(client, repo):  # noqa: F811
+    from openrd.strategy.services import load_strategies
+
+    load_strategies()
+    fy2025 = {"accepted_on": date(2025, 10, 1), "published_on": date(2025, 11, 1)}
+    repo.deposit(**fy2025, title_ja="公開済みの論文")
+    repo.deposit(**fy2025, publish=False, title_ja="未公開の下書き論文")
+    rows = metrics.outputs_behind(None, 2025, today=date(2026, 12, 1))
+    assert sorted(r.output.title_ja for r in rows) == ["公開済みの論文", "未公開の下書き論文"]
+    page = client.get("/ja/strategy/indicators/oa-share-mandated/?fy=2025").content.decode()
+    assert "公開済みの論文" in page
+    assert "未公開の下書き論文" not in page  # counted, never named
+    assert "ほか1件" in page

@@ -92,6 +92,12 @@ class IndicatorSummaryOut(Schema):
     latest: LatestOut | None
     assessment: AssessmentOut | None
     as_of: date | None
+    computed_at: datetime | None = Field(
+        description="When a computed indicator's stored values were computed"
+    )
+    stale: bool = Field(
+        description="The records changed since computed_at; refreshed values follow shortly"
+    )
 
 
 class IndicatorOut(IndicatorSummaryOut):

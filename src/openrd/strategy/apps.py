@@ -9,4 +9,6 @@ class StrategyConfig(AppConfig):
 
     def ready(self) -> None:
         # The permissions, and the indicators to report on "My tasks".
-        from openrd.strategy import my_tasks, permissions  # noqa: F401
+        from openrd.strategy import my_tasks, permissions, signals  # noqa: F401
+
+        signals.connect()  # stored metric values go stale when their records change

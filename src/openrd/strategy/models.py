@@ -470,3 +470,45 @@ def report_digest(html_ja: str, html_en: str, xlsx: bytes) -> str:
         h.update(len(part).to_bytes(8, "big"))  # lengths first: no two splits hash alike
         h.update(part)
     return h.hexdigest()
+
+
+class MetricRun(models.Model):
+    """When a computed metric was last computed for one scope (a program's code,
+    or "" for every program), and whether the records changed since. ``generation``
+    counts the changes, so a refresh that overlapped one leaves the run dirty."""
+
+    metric = models.CharField(_("metric"), max_length=40)
+    scope = models.CharField(_("program"), max_length=64, blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+    seconds = models.FloatField(_("seconds taken"))
+    dirty = models.BooleanField(_("records changed since"), default=False)
+    generation = models.PositiveBigIntegerField(_("changes counted"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "scope"], name="one_run_per_metric_scope")
+        ]
+        verbose_name = _("metric computation")
+        verbose_name_plural = _("metric computations")
+
+    def __str__(self) -> str:
+        return f"{self.metric}[{self.scope or '*'}] at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class MetricValue(models.Model):
+    """One fiscal year's value of a computed metric, as last computed (``MetricRun``)."""
+
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="values")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
+
+    class Meta:
+        ordering = ["run", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "fiscal_year"], name="one_value_per_run_year")
+        ]
+        verbose_name = _("computed value")
+        verbose_name_plural = _("computed values")
+
+    def __str__(self) -> str:
+        return f"{self.run.metric} FY{self.fiscal_year}: {self.value}"

@@ -18,7 +18,8 @@ from django.utils import timezone
 from openrd.core.fiscal import fiscal_year_of, to_tokyo
 from openrd.core.i18n import localized
 from openrd.programs.rules.program import RuleSource
-from openrd.strategy import metrics
+from openrd.strategy import metric_store, metrics
+from openrd.strategy.metric_store import Computed
 from openrd.strategy.models import (
     Goal,
     Indicator,
@@ -55,14 +56,15 @@ def with_indicators(rows: QuerySet[Indicator]) -> QuerySet[Indicator]:
     )
 
 
-def values_of(indicator: Indicator) -> list[dict[str, Any]]:
-    """The indicator's values per fiscal year, oldest first."""
+def values_of(indicator: Indicator, computed: Computed | None = None) -> list[dict[str, Any]]:
+    """The indicator's values per fiscal year, oldest first (a computed one's as
+    stored, or ``computed`` when the caller has read it already)."""
     if indicator.is_computed:
-        computed = metrics.DEFINITIONS[indicator.computed].compute(indicator.program)
+        computed = computed or metric_store.read(indicator.computed, indicator.program)
         return [
             {"fiscal_year": fy, "value": v, "status": ObservationStatus.CONFIRMED.value,
              "computed": True, "as_of": None, "source": None, "entered_at": None}
-            for fy, v in sorted(computed.items())
+            for fy, v in sorted(computed.values.items())
         ]  # fmt: skip
     return [
         {"fiscal_year": o.fiscal_year, "value": o.value, "status": o.status, "computed": False,
@@ -118,7 +120,10 @@ def _target(t: Target) -> dict[str, Any]:
 
 
 def indicator_view(indicator: Indicator, *, with_values: bool = True) -> dict[str, Any]:
-    values = values_of(indicator)
+    computed = (
+        metric_store.read(indicator.computed, indicator.program) if indicator.is_computed else None
+    )
+    values = values_of(indicator, computed)
     definition = (
         str(metrics.DEFINITIONS[indicator.computed].definition) if indicator.is_computed else ""
     )
@@ -146,7 +151,10 @@ def indicator_view(indicator: Indicator, *, with_values: bool = True) -> dict[st
             else None
         ),
         "assessment": assessment(indicator, values),
-        "as_of": to_tokyo(timezone.now()).date() if indicator.is_computed else None,
+        # When a computed indicator's values were computed, and whether a refresh is due.
+        "as_of": to_tokyo(computed.computed_at).date() if computed else None,
+        "computed_at": computed.computed_at if computed else None,
+        "stale": computed.stale if computed else False,
     }
     if with_values:
         view["values"] = [v | {"value": number(v["value"])} for v in values]

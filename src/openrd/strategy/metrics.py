@@ -27,7 +27,7 @@ from openrd.awards.models import Award, AwardBudget
 from openrd.core.fiscal import fiscal_year_bounds, fiscal_year_of, to_tokyo
 from openrd.programs.models import Program
 from openrd.proposals.models import Proposal
-from openrd.repository.compliance import assess, counted_outputs
+from openrd.repository.compliance import Assessed, compliance_of, counted_outputs
 from openrd.repository.rules import ComplianceStatus
 from openrd.review.models import Selection, SelectionOutcome
 from openrd.strategy.analysis import funding_top10_share
@@ -119,11 +119,14 @@ def _mandated(program: Program | None, today: date | None) -> Iterator[tuple[int
     rows = counted_outputs()
     if program is not None:
         rows = rows.filter(program=program)
-    for row in assess(rows, today=today or to_tokyo(timezone.now()).date()):
-        if row.compliance.status == ComplianceStatus.NOT_MANDATED:
+    day = today or to_tokyo(timezone.now()).date()
+    # Streamed in chunks: a national repository never sits in memory at once.
+    for output in rows.iterator(chunk_size=2000):
+        compliance = compliance_of(output, today=day)
+        if compliance.status == ComplianceStatus.NOT_MANDATED:
             continue
-        day = row.output.published_on or row.output.created_at.date()
-        yield fiscal_year_of(day), row
+        published = output.published_on or output.created_at.date()
+        yield fiscal_year_of(published), Assessed(output, compliance)
 
 
 def oa_share_mandated(program: Program | None, *, today: date | None = None) -> ByYear:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openrd.review",
     "openrd.awards",
     "openrd.repository",
+    "openrd.ecosystem",
     "openrd.strategy",
     "openrd.portal",
     # Sign-in, e-mail verification, password reset and MFA (docs/adr/0020-...);

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EcosystemConfig(AppConfig):
+    name = "openrd.ecosystem"
+    label = "ecosystem"
+    verbose_name = _("Innovation ecosystem")

@@ -17,6 +17,7 @@ from openrd.core.api_errors import localized_errors
 from openrd.core.api_parser import SafeJsonParser
 from openrd.core.refusals import REFUSED_STATUS, Refused
 from openrd.core.text_safety import UnsafeText
+from openrd.ecosystem.api import router as ecosystem_router
 from openrd.integrity.api import router as integrity_router
 from openrd.integrity.checklists.api import router as checklists_router
 from openrd.integrity.effort.api import router as effort_router
@@ -46,6 +47,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"deepLinking": False}),
 )
 api.add_router("/", programs_router)
+api.add_router("/", ecosystem_router)
 api.add_router("/", accounts_router)
 api.add_router("/", integrity_router)
 api.add_router("/", checklists_router)

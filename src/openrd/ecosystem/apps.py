@@ -6,3 +6,6 @@ class EcosystemConfig(AppConfig):
     name = "openrd.ecosystem"
     label = "ecosystem"
     verbose_name = _("Innovation ecosystem")
+
+    def ready(self) -> None:
+        from openrd.ecosystem import permissions  # noqa: F401

@@ -1,0 +1,94 @@
+"""The ecosystem endpoints: a company's facts with their sources and its current
+eligibility assessments, by corporate number."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Router, Schema
+
+from openrd.accounts.api_auth import optional_auth
+from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
+from openrd.ecosystem.models import Company
+from openrd.ecosystem.services import current_facts
+
+router = Router(tags=["ecosystem"])
+
+CorporateNumber = Annotated[str, Path(pattern=r"^[0-9]{13}$", examples=["1180301018771"])]
+
+
+class FactOut(Schema):
+    kind: str
+    value: str = Field(description="ISO date, whole yen, a count, an industry code or a share")
+    precision: str = Field(description="day, month or year for a date; empty otherwise")
+    as_of: date
+    source: str = Field(description="self_declared, registry_document or public_registry")
+    source_ref: str
+    counts: bool = Field(description="This is the fact the assessments read")
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+    source: str
+
+
+class AssessmentOut(Schema):
+    rule: str = Field(description="sme, or a program's code such as sbir")
+    version: str = Field(description="The rule set's version")
+    status: str = Field(description="yes, no or undetermined")
+    small: bool | None = Field(description="A small enterprise (SME rule only)")
+    facts: dict[str, Any] = Field(description="The facts the rule read")
+    reasons: list[ReasonOut]
+    on: date
+    assessed_at: datetime
+
+
+class CompanyOut(Schema):
+    corporate_number: str | None
+    name_ja: str
+    name_kana: str
+    name_en: str
+    individual: bool
+    prefecture: str
+    city: str
+    status: str
+    closed_on: date | None
+    successor: str | None = Field(description="The successor's corporate number")
+    facts: list[FactOut]
+    assessments: list[AssessmentOut]
+
+
+@router.get(
+    "/companies/{corporate_number}",
+    response={200: CompanyOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=optional_auth,
+    summary="A company: its facts with their sources and its current eligibility assessments",
+    operation_id="openrd_ecosystem_api_get_company",
+)
+def get_company(request: HttpRequest, corporate_number: CorporateNumber) -> dict[str, Any]:
+    company = get_object_or_404(
+        Company.objects.select_related("successor").prefetch_related("facts"),
+        corporate_number=corporate_number,
+    )
+    counting = {f.pk for f in current_facts(company).values()}
+    return {
+        "corporate_number": company.corporate_number, "name_ja": company.name_ja,
+        "name_kana": company.name_kana, "name_en": company.name_en,
+        "individual": company.individual, "prefecture": company.prefecture,
+        "city": company.city, "status": company.status, "closed_on": company.closed_on,
+        "successor": company.successor.corporate_number if company.successor else None,
+        "facts": [
+            {"kind": f.kind, "value": f.value, "precision": f.precision, "as_of": f.as_of,
+             "source": f.source, "source_ref": f.source_ref, "counts": f.pk in counting}
+            for f in company.facts.all()
+        ],
+        "assessments": [
+            {"rule": a.rule, "version": a.version, "status": a.status, "small": a.small,
+             "facts": a.facts, "reasons": a.reasons, "on": a.on, "assessed_at": a.assessed_at}
+            for a in company.assessments.filter(current=True).order_by("rule")
+        ],
+    }  # fmt: skip

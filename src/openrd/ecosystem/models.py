@@ -1,0 +1,174 @@
+"""Companies as sourced facts, and their eligibility as stored assessments.
+
+A company's size and age are never a flag on a record: each fact (founding
+date, capital, regular employees, main industry, control by large companies)
+is a dated observation with its source — declared by the company, read from a
+registry document, or imported from a public registry snapshot. What the
+company is (SME, SBIR-eligible) is an assessment of those facts under a
+versioned rule set (``rules.sme``), stored with the version, the facts it read,
+its status and its reasons, and written again when the facts change.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openrd.core.i18n import localized
+from openrd.core.validators import validate_corporate_number
+
+
+class CompanyStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+    MERGED = "merged", _("merged into a successor")
+
+
+class Company(models.Model):
+    """A firm keyed on its corporate number (法人番号); an individual proprietor
+    has none."""
+
+    corporate_number = models.CharField(
+        _("corporate number (法人番号)"), max_length=13, unique=True, null=True, blank=True,
+        validators=[validate_corporate_number],
+    )  # fmt: skip
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    individual = models.BooleanField(_("individual proprietor"), default=False)
+    prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CompanyStatus.choices, default=CompanyStatus.ACTIVE
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("successor"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="predecessors",
+    )  # fmt: skip
+    # The applicant on the platform, when the company applies for funding.
+    organisation = models.OneToOneField(
+        "accounts.Organisation", verbose_name=_("organisation on the platform"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="company",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name_kana", "name_ja", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(individual=False) | Q(corporate_number__isnull=True),
+                name="individual_has_no_corporate_number",
+            )
+        ]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+
+class FactKind(models.TextChoices):
+    FOUNDED_ON = "founded_on", _("founding date")
+    CAPITAL_YEN = "capital_yen", _("capital (yen)")
+    EMPLOYEES = "employees", _("regular employees")
+    INDUSTRY = "industry", _("main industry")
+    SINGLE_LARGE_SHARE = "single_large_share", _("largest holding of one large company")
+    LARGE_TOTAL_SHARE = "large_total_share", _("holdings of large companies together")
+    LARGE_OFFICERS_SHARE = "large_officers_share", _("officers from large companies")
+
+
+class FactSource(models.TextChoices):
+    # In increasing weight: a registry's word outranks a document, which outranks a declaration.
+    SELF_DECLARED = "self_declared", _("declared by the company")
+    REGISTRY_DOCUMENT = "registry_document", _("registry document")
+    PUBLIC_REGISTRY = "public_registry", _("public registry snapshot")
+
+
+SOURCE_WEIGHT = {FactSource.SELF_DECLARED: 0, FactSource.REGISTRY_DOCUMENT: 1,
+                 FactSource.PUBLIC_REGISTRY: 2}  # fmt: skip
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class CompanyFact(models.Model):
+    """One observed fact about the company, as of a date, from a source.
+    ``value`` is the fact as text in a normal form: an ISO date, whole yen, a
+    count, an industry code, or a share as a fraction ("1/3")."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(_("fact"), max_length=32, choices=FactKind.choices)
+    value = models.CharField(_("value"), max_length=64)
+    precision = models.CharField(
+        _("precision"), max_length=8, choices=DatePrecision.choices, blank=True
+    )
+    as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source"), max_length=24, choices=FactSource.choices)
+    source_ref = models.CharField(_("source document or snapshot"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    entered_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["company", "kind", "-as_of", "-id"]
+        indexes = [models.Index(fields=["company", "kind", "as_of"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "kind", "as_of", "source"], name="one_fact_per_kind_day_source"
+            )
+        ]
+        verbose_name = _("company fact")
+        verbose_name_plural = _("company facts")
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.kind}={self.value} ({self.source}, {self.as_of})"
+
+
+class EligibilityStatus(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNDETERMINED = "undetermined", _("not settled")
+
+
+class EligibilityAssessment(models.Model):
+    """A rule set's answer for the company at a time, never edited: a change of
+    facts or rules writes a new one and the previous stops being current."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="assessments")
+    rule = models.CharField(_("rule"), max_length=32)  # "sme", or a program's code
+    version = models.CharField(_("rule set version"), max_length=40)
+    status = models.CharField(_("status"), max_length=16, choices=EligibilityStatus.choices)
+    small = models.BooleanField(_("small enterprise"), null=True, blank=True)
+    facts = models.JSONField(_("facts read"))
+    reasons = models.JSONField(_("reasons"))
+    on = models.DateField(_("assessed for"))
+    assessed_at = models.DateTimeField(_("assessed"), auto_now_add=True)
+    current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        ordering = ["company", "rule", "-assessed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "rule"], condition=Q(current=True),
+                name="one_current_assessment_per_rule",
+            )
+        ]  # fmt: skip
+        verbose_name = _("eligibility assessment")
+        verbose_name_plural = _("eligibility assessments")
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.rule} {self.version}: {self.status}"

@@ -1,0 +1,29 @@
+"""Who may do what with companies. Reading a company's facts and assessments is
+public (like the national corporate registries); a company's officers declare
+its own facts; registry documents and snapshots are the staff's to record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from openrd.accounts.models import Role
+from openrd.accounts.permissions import is_agency_staff, is_command_tower_admin
+from openrd.accounts.queries import role_organisation_ids
+
+
+@rules.predicate
+def is_company_officer(user: Any, company: Any) -> bool:
+    """An institution officer of the company's own organisation on the platform."""
+    if company is None or company.organisation_id is None:
+        return False
+    return company.organisation_id in role_organisation_ids(user, Role.INSTITUTION_OFFICER)
+
+
+rules.add_perm("ecosystem.view_company", rules.always_allow)
+rules.add_perm("ecosystem.manage_companies", is_command_tower_admin | is_agency_staff)
+rules.add_perm(
+    "ecosystem.declare_fact", is_company_officer | is_command_tower_admin | is_agency_staff
+)
+rules.add_perm("ecosystem.record_registry_fact", is_command_tower_admin | is_agency_staff)

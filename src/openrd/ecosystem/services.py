@@ -132,9 +132,10 @@ def record_fact(
     source: str = FactSource.SELF_DECLARED,
     source_ref: str = "",
     precision: str = "",
+    reassess_after: bool = True,
 ) -> CompanyFact:
     """Record one fact as of a day from a source (or correct that same entry),
-    then reassess the company."""
+    then reassess the company (a bulk import reassesses once at its end)."""
     if source not in FactSource.values:
         raise ValidationError({"source": [_("Choose where the fact comes from.")]})
     perm = (
@@ -148,6 +149,12 @@ def record_fact(
         raise ValidationError({"kind": [_("Choose a kind of fact.")]})
     text, precision = normalized_value(kind, value, precision)
     row = CompanyFact.objects.filter(company=company, kind=kind, as_of=as_of, source=source).first()
+    if row is not None and (row.value, row.precision, row.source_ref) == (
+        text,
+        precision,
+        source_ref.strip()[:200],
+    ):
+        return row  # said again as it was: nothing changes, nothing to reassess
     before = audit.snapshot(row, ["value", "precision", "source_ref"])
     if row is None:
         row = CompanyFact(company=company, kind=kind, as_of=as_of, source=source)
@@ -159,7 +166,8 @@ def record_fact(
         after={"company": company.pk, "kind": kind, "value": text, "as_of": as_of.isoformat(),
                "source": source},
     )  # fmt: skip
-    reassess(company, actor=actor)
+    if reassess_after:
+        reassess(company, actor=actor)
     return row
 
 

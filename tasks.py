@@ -80,6 +80,7 @@ def run_steps(*, prod: bool) -> list[tuple[str, ...]]:
             ("load_organisations",),
             ("load_presets",),
             ("load_strategy",),
+            ("load_hubs",),
         ]
     return [("migrate", "--noinput", "-v", "0"), ("load_demo",)]
 

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("awards/", include("openrd.awards.urls")),
     path("outputs/", include("openrd.repository.urls")),
     path("strategy/", include("openrd.strategy.urls")),
+    path("ecosystem/", include("openrd.ecosystem.urls")),
     path("disclosures/", include("openrd.integrity.urls")),
     path("integrity/", include("openrd.integrity.urls_office")),
     path("accounts/", include("openrd.accounts.urls")),

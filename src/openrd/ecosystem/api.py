@@ -1,5 +1,5 @@
 """The ecosystem endpoints: a company's facts with their sources and its current
-eligibility assessments, by corporate number."""
+eligibility assessments, by corporate number; the hub cities' consortia."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, Path, Router, Schema
 
 from openrd.accounts.api_auth import optional_auth
 from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
-from openrd.ecosystem.models import Company
+from openrd.ecosystem.models import Company, HubConsortium
 from openrd.ecosystem.services import current_facts
 
 router = Router(tags=["ecosystem"])
@@ -92,3 +93,41 @@ def get_company(request: HttpRequest, corporate_number: CorporateNumber) -> dict
             for a in company.assessments.filter(current=True).order_by("rule")
         ],
     }  # fmt: skip
+
+
+class HubMemberOut(Schema):
+    name_ja: str
+    kind: str = Field(description="prefecture, municipality or university")
+    prefecture: str
+
+
+class HubOut(Schema):
+    code: str
+    kind: str = Field(description="global or promotion")
+    name_ja: str
+    name_en: str
+    summary_ja: str
+    summary_en: str
+    selected_on: date
+    members: list[HubMemberOut]
+    source: dict[str, Any] = Field(description="The briefing's line and excerpt")
+    url: str
+
+
+@router.get(
+    "/hubs",
+    response={200: list[HubOut]},
+    auth=optional_auth,
+    summary="The startup ecosystem hub cities' consortia (global and promotion)",
+    operation_id="openrd_ecosystem_api_list_hubs",
+)
+def list_hubs(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": h.code, "kind": h.kind, "name_ja": h.name_ja, "name_en": h.name_en,
+         "summary_ja": h.summary_ja, "summary_en": h.summary_en, "selected_on": h.selected_on,
+         "members": [{"name_ja": m.name_ja, "kind": m.kind, "prefecture": m.prefecture}
+                     for m in h.members.all()],
+         "source": {"line": h.seed_line, "excerpt": h.seed_text},
+         "url": reverse("ecosystem:hub", args=[h.code])}
+        for h in HubConsortium.objects.prefetch_related("members")
+    ]  # fmt: skip

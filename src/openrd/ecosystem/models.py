@@ -172,3 +172,64 @@ class EligibilityAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.rule} {self.version}: {self.status}"
+
+
+class HubKind(models.TextChoices):
+    GLOBAL = "global", _("global hub city")
+    PROMOTION = "promotion", _("promotion hub city")
+
+
+class HubConsortium(models.Model):
+    """A startup ecosystem hub city's consortium (拠点都市), as the briefing names it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=HubKind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    landmark = models.CharField(_("support facilities"), max_length=200, blank=True)
+    selected_on = models.DateField(_("selected"))
+    seed_line = models.PositiveIntegerField(_("seed line"))
+    seed_text = models.CharField(_("seed excerpt"), max_length=300)
+    sources = models.JSONField(_("sources"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("hub city consortium")
+        verbose_name_plural = _("hub city consortia")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+
+class MemberKind(models.TextChoices):
+    PREFECTURE = "prefecture", _("prefecture")
+    MUNICIPALITY = "municipality", _("municipality")
+    UNIVERSITY = "university", _("university")
+
+
+class HubMember(models.Model):
+    consortium = models.ForeignKey(HubConsortium, on_delete=models.CASCADE, related_name="members")
+    kind = models.CharField(_("kind"), max_length=16, choices=MemberKind.choices)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["consortium", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "kind", "name_ja"], name="one_member_per_name"
+            )
+        ]
+        verbose_name = _("consortium member")
+        verbose_name_plural = _("consortium members")
+
+    def __str__(self) -> str:
+        return f"{self.consortium.code}: {self.name_ja}"

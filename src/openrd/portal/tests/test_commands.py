@@ -37,6 +37,15 @@ def test_load_strategy_loads_the_2023_strategy_once_and_then_reports_it_unchange
     assert "iis-2023: unchanged" in run("load_strategy")
 
 
+def test_load_hubs_loads_the_eight_consortia_and_loading_again_duplicates_nothing():
+    from openrd.ecosystem.models import HubConsortium, HubMember
+
+    assert "8 hub consortia loaded" in run("load_hubs")
+    members = HubMember.objects.count()
+    run("load_hubs")
+    assert (HubConsortium.objects.count(), HubMember.objects.count()) == (8, members)
+
+
 def test_load_demo_in_debug_creates_the_accounts_once(settings):
     settings.DEBUG = True
     first = run("load_demo")

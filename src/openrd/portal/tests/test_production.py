@@ -45,7 +45,7 @@ def test_prod_mode_never_loads_the_demo_and_checks_the_deployment_first():
     assert steps[0] == ("check", "--deploy", "--fail-level", "WARNING")
     assert [s[0] for s in steps] == [
         "check", "collectstatic", "migrate", "load_organisations", "load_presets",
-        "load_strategy",
+        "load_strategy", "load_hubs",
     ]  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""The command tower's pages pass axe-core (WCAG 2.x A/AA and best practices) in
+"""The command tower's pages (and the hub cities') pass axe-core (WCAG 2.x A/AA and best practices) in
 Japanese and in English: the dashboard, an entered and a computed indicator,
 the SBIR spending target, the funding analyses, the year's follow-up and a
 measure's follow-up (with its errors), a frozen report and the import page; and
@@ -14,6 +14,7 @@ from openrd.accounts.models import Organisation, Role
 from openrd.accounts.services import assign_role, upsert_organisation
 from openrd.accounts.tests.factories import UserFactory
 from openrd.awards.services import create_award
+from openrd.ecosystem.hubs import load_hubs
 from openrd.portal.tests.test_accessibility_browser import Checker, sign_in_as
 from openrd.programs.models import Program
 from openrd.strategy.follow_up import approve_report, review_follow_up, save_follow_up
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_strategy_pages_pass_axe(page, site, loaded_programs, lang):
     load_strategies()
+    load_hubs()
     tower = UserFactory(username="tower", roles=[Role.COMMAND_TOWER_ADMIN])
     official = UserFactory(username="meti-official")
     meti = Organisation.objects.get(code="meti")
@@ -60,7 +62,8 @@ def test_the_strategy_pages_pass_axe(page, site, loaded_programs, lang):
                 ("SBIR spending target", "/strategy/sbir/2023/"),
                 ("funding analyses", "/strategy/analysis/?fy=2023"),
                 ("the year's follow-up", "/strategy/2023/follow-up/?fy=2023"),
-                ("a frozen report", f"/strategy/reports/{report.pk}/")]),
+                ("a frozen report", f"/strategy/reports/{report.pk}/"),
+                ("hub cities", "/ecosystem/hubs/"), ("a hub city", "/ecosystem/hubs/tokyo/")]),
         (official, [("a follow-up to write",
                      f"/strategy/2023/follow-up/{other.code}/2023/"),
                     ("an indicator with its form", "/strategy/indicators/startup-hub-cities/"),

@@ -1,8 +1,8 @@
-"""The command tower's pages (and the hub cities') pass axe-core (WCAG 2.x A/AA and best practices) in
+"""The command tower's pages pass axe-core (WCAG 2.x A/AA and best practices) in
 Japanese and in English: the dashboard, an entered and a computed indicator,
 the SBIR spending target, the funding analyses, the year's follow-up and a
-measure's follow-up (with its errors), a frozen report and the import page; and
-the dashboard's charts carry a title and a description for screen readers."""
+measure's follow-up (with its errors), a frozen report, the import page and the
+hub cities; and the charts carry a title and a description for screen readers."""
 
 from __future__ import annotations
 

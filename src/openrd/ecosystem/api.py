@@ -1,18 +1,20 @@
 """The ecosystem endpoints: a company's facts with their sources and its current
-eligibility assessments, by corporate number; the hub cities' consortia."""
+eligibility assessments, by corporate number; the hub cities' consortia; the
+procurement challenges."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from openrd.accounts.api_auth import optional_auth
 from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
+from openrd.ecosystem.challenges import public_challenges
 from openrd.ecosystem.models import Company, HubConsortium
 from openrd.ecosystem.services import current_facts
 
@@ -130,4 +132,52 @@ def list_hubs(request: HttpRequest) -> list[dict[str, Any]]:
          "source": {"line": h.seed_line, "excerpt": h.seed_text},
          "url": reverse("ecosystem:hub", args=[h.code])}
         for h in HubConsortium.objects.prefetch_related("members")
+    ]  # fmt: skip
+
+
+class ChallengeOut(Schema):
+    code: str
+    kind: str = Field(description="open_innovation or trial_procurement")
+    status: str = Field(description="open or closed")
+    owner: str = Field(description="The owner's organisation code")
+    owner_name: str
+    title_ja: str
+    title_en: str
+    need_ja: str
+    need_en: str
+    keywords: list[str]
+    prefecture: str
+    opens_on: date
+    closes_on: date
+    contract_basis: str = Field(description="The legal basis under which a pilot may be contracted")
+    url: str
+
+
+@router.get(
+    "/challenges",
+    response={200: list[ChallengeOut], 422: ValidationErrorOut},
+    auth=optional_auth,
+    summary="Procurement challenges posted by ministries and municipalities",
+    operation_id="openrd_ecosystem_api_list_challenges",
+)
+def list_challenges(
+    request: HttpRequest,
+    status: Literal["open", "closed"] | None = None,
+    kind: Literal["open_innovation", "trial_procurement"] | None = None,
+    owner: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[dict[str, Any]]:
+    rows = public_challenges()
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if owner:
+        rows = rows.filter(owner__code=owner)
+    return [
+        {"code": c.code, "kind": c.kind, "status": c.status, "owner": c.owner.code,
+         "owner_name": c.owner.name, "title_ja": c.title_ja, "title_en": c.title_en,
+         "need_ja": c.need_ja, "need_en": c.need_en, "keywords": c.keywords,
+         "prefecture": c.prefecture, "opens_on": c.opens_on, "closes_on": c.closes_on,
+         "contract_basis": c.contract_basis, "url": reverse("ecosystem:challenge", args=[c.code])}
+        for c in rows[:500]
     ]  # fmt: skip

@@ -233,3 +233,65 @@ class HubMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consortium.code}: {self.name_ja}"
+
+
+class ChallengeKind(models.TextChoices):
+    OPEN_INNOVATION = "open_innovation", _("Open Innovation Challenge")
+    TRIAL_PROCUREMENT = "trial_procurement", _("trial procurement")
+
+
+class ChallengeStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    OPEN = "open", _("open for proposals")
+    CLOSED = "closed", _("closed")
+
+
+class Challenge(models.Model):
+    """A need a ministry or municipality posts for startups to answer (the Cabinet
+    Office's Open Innovation Challenge, trial procurement), with the legal basis
+    under which a pilot may become a contract."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    owner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("owner"), on_delete=models.PROTECT,
+        related_name="challenges",
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=24, choices=ChallengeKind.choices)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    need_ja = models.TextField(_("the need (Japanese)"), max_length=4000)
+    need_en = models.TextField(_("the need (English)"), max_length=4000, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
+    opens_on = models.DateField(_("opens"))
+    closes_on = models.DateField(_("closes"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ChallengeStatus.choices, default=ChallengeStatus.DRAFT
+    )
+    contract_basis = models.CharField(_("legal basis of a contract"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="challenge_closes_after_open"
+            )
+        ]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ja, self.title_en)
+
+    @property
+    def need(self) -> str:
+        return localized(self.need_ja, self.need_en)

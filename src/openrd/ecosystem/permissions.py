@@ -9,7 +9,7 @@ from typing import Any
 import rules
 
 from openrd.accounts.models import Role
-from openrd.accounts.permissions import is_agency_staff, is_command_tower_admin
+from openrd.accounts.permissions import is_agency_staff, is_command_tower_admin, is_ministry
 from openrd.accounts.queries import role_organisation_ids
 
 
@@ -27,3 +27,15 @@ rules.add_perm(
     "ecosystem.declare_fact", is_company_officer | is_command_tower_admin | is_agency_staff
 )
 rules.add_perm("ecosystem.record_registry_fact", is_command_tower_admin | is_agency_staff)
+
+
+@rules.predicate
+def is_official_of(user: Any, organisation: Any) -> bool:
+    """A ministry official of that organisation (their own ministry's challenges)."""
+    return organisation is not None and organisation.pk in role_organisation_ids(
+        user, Role.MINISTRY
+    )
+
+
+# A need posted by a ministry (or a municipality, through the command tower).
+rules.add_perm("ecosystem.post_challenge", is_command_tower_admin | (is_ministry & is_official_of))

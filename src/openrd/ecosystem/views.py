@@ -1,11 +1,13 @@
 """The public ecosystem pages: the hub cities, global and promotion, and each
-consortium with its members, universities, startups and their awards."""
+consortium with its members, universities, startups and their awards; the
+procurement challenges ministries and municipalities have posted."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from openrd.ecosystem.challenges import public_challenges
 from openrd.ecosystem.hubs import awards_of, companies_of
 from openrd.ecosystem.models import HubConsortium, HubKind, MemberKind
 
@@ -31,3 +33,13 @@ def hub_detail(request: HttpRequest, code: str) -> HttpResponse:
         "awards": list(awards_of(hub)[:200]),
     }
     return render(request, "ecosystem/hub_detail.html", context)
+
+
+def challenge_list(request: HttpRequest) -> HttpResponse:
+    rows = list(public_challenges().order_by("status", "-opens_on", "code")[:500])
+    return render(request, "ecosystem/challenge_list.html", {"challenges": rows})
+
+
+def challenge_detail(request: HttpRequest, code: str) -> HttpResponse:
+    challenge = get_object_or_404(public_challenges(), code=code)
+    return render(request, "ecosystem/challenge_detail.html", {"challenge": challenge})

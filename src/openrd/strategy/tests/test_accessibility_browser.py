@@ -1,8 +1,8 @@
 """The command tower's pages pass axe-core (WCAG 2.x A/AA and best practices) in
 Japanese and in English: the dashboard, an entered and a computed indicator,
 the SBIR spending target, the funding analyses, the year's follow-up and a
-measure's follow-up (with its errors), a frozen report, the import page and the
-hub cities; and the charts carry a title and a description for screen readers."""
+measure's follow-up (with its errors), a frozen report, the import page, the
+hub cities and the challenges; and the charts carry a title and a description for screen readers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from openrd.accounts.models import Organisation, Role
 from openrd.accounts.services import assign_role, upsert_organisation
 from openrd.accounts.tests.factories import UserFactory
 from openrd.awards.services import create_award
+from openrd.ecosystem.challenges import post_challenge
 from openrd.ecosystem.hubs import load_hubs
 from openrd.portal.tests.test_accessibility_browser import Checker, sign_in_as
 from openrd.programs.models import Program
@@ -52,6 +53,10 @@ def test_the_strategy_pages_pass_axe(page, site, loaded_programs, lang):
     review_follow_up(f, actor=tower, approve=True)
     report = approve_report(measure.strategy, 2023, actor=tower)
     other = Measure.objects.get(strategy__year=2023, code="ecosystem-universities")
+    post_challenge(actor=tower, code="mlit-bridge", owner=Organisation.objects.get(code="mlit"),
+                   kind="trial_procurement", title_ja="橋梁点検の省人化",
+                   need_ja="道路橋の点検を省人化する技術を求める。", opens_on=date(2026, 4, 1),
+                   closes_on=date(2026, 6, 30), keywords=["橋梁"], publish=True)  # fmt: skip
 
     base = f"{site.url}/{lang}"
     journeys = [
@@ -63,7 +68,9 @@ def test_the_strategy_pages_pass_axe(page, site, loaded_programs, lang):
                 ("funding analyses", "/strategy/analysis/?fy=2023"),
                 ("the year's follow-up", "/strategy/2023/follow-up/?fy=2023"),
                 ("a frozen report", f"/strategy/reports/{report.pk}/"),
-                ("hub cities", "/ecosystem/hubs/"), ("a hub city", "/ecosystem/hubs/tokyo/")]),
+                ("hub cities", "/ecosystem/hubs/"), ("a hub city", "/ecosystem/hubs/tokyo/"),
+                ("challenges", "/ecosystem/challenges/"),
+                ("a challenge", "/ecosystem/challenges/mlit-bridge/")]),
         (official, [("a follow-up to write",
                      f"/strategy/2023/follow-up/{other.code}/2023/"),
                     ("an indicator with its form", "/strategy/indicators/startup-hub-cities/"),

@@ -2,7 +2,8 @@
 Japanese and in English: the dashboard, an entered and a computed indicator,
 the SBIR spending target, the funding analyses, the year's follow-up and a
 measure's follow-up (with its errors), a frozen report, the import page, the
-hub cities and the challenges; and the charts carry a title and a description for screen readers."""
+hub cities and the challenges; and the charts carry a title and a description
+for screen readers."""
 
 from __future__ import annotations
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from openrd.ecosystem.rules.sme import (
     Industry,
-    ProgramNote,
     ProgramRuleSet,
     SmeRuleSet,
     Statute,
 )
+from openrd.programs.rules.program import OperatingSetting, RuleSource
 
 PATH = Path(__file__).resolve().parent / "data" / "sme_rules.toml"
 
@@ -77,10 +77,10 @@ def parse(text: str) -> tuple[dict[str, SmeRuleSet], dict[str, ProgramRuleSet]]:
             effective_on=_need(entry, "effective_on", date, where), base=sets[base],
             max_years_since_founding=entry.get("max_years_since_founding"),
             founding_limit_in_principle=bool(entry.get("founding_limit_in_principle", False)),
-            founding_source=ProgramNote(seed_line=_need(entry, "founding_seed_line", int, where),
-                                        seed_text=_need(entry, "founding_seed_text", str, where)),
-            control_source=ProgramNote(note_ja=_need(entry, "control_source_ja", str, where),
-                                       note_en=_need(entry, "control_source_en", str, where)),
+            founding_source=RuleSource(_need(entry, "founding_seed_line", int, where),
+                                       _need(entry, "founding_seed_text", str, where)),
+            control_source=OperatingSetting(_need(entry, "control_source_ja", str, where),
+                                            _need(entry, "control_source_en", str, where)),
             **shares,
         )  # fmt: skip
     return sets, programs

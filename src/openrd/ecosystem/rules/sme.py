@@ -14,7 +14,6 @@ judged by employees alone. A limit is inclusive ("以下": ¥300,000,000 is with
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from openrd.core.decisions import Reason
 from openrd.core.i18n import current_lang, localized
 from openrd.core.money import format_yen
+from openrd.programs.rules.program import OperatingSetting, RuleSource, add_years
 
 
 @dataclass(frozen=True)
@@ -36,26 +36,6 @@ class Statute:
 
     def cite(self) -> str:
         return self.article
-
-
-@dataclass(frozen=True)
-class ProgramNote:
-    """A program's rule the briefing states (seed line) or OpenRD sets (note)."""
-
-    seed_line: int | None = None
-    seed_text: str = ""
-    note_ja: str = ""
-    note_en: str = ""
-
-    def cite(self) -> str:
-        if self.seed_line is not None:
-            return _("Cabinet Office briefing, line %(line)d: “%(excerpt)s”") % {
-                "line": self.seed_line,
-                "excerpt": self.seed_text,
-            }
-        return _("Operating setting of OpenRD: %(note)s") % {
-            "note": localized(self.note_ja, self.note_en)
-        }
 
 
 @dataclass(frozen=True)
@@ -92,11 +72,11 @@ class ProgramRuleSet:
     base: SmeRuleSet
     max_years_since_founding: int | None
     founding_limit_in_principle: bool
-    founding_source: ProgramNote
+    founding_source: RuleSource
     control_single_large_share: Fraction
     control_large_total_share: Fraction
     control_large_officers_share: Fraction
-    control_source: ProgramNote
+    control_source: OperatingSetting
 
 
 @dataclass(frozen=True)
@@ -204,12 +184,6 @@ def assess_sme(facts: SizeFacts, rules: SmeRuleSet) -> Assessment:
     details = {"industry": industry.code, "max_capital_yen": industry.max_capital_yen,
                "max_employees": industry.max_employees}  # fmt: skip
     return Assessment("sme", rules.version, status, facts.as_dict(), tuple(reasons), small, details)
-
-
-def add_years(d: date, years: int) -> date:
-    """The same day ``years`` later (29 February becomes 28 February)."""
-    year = d.year + years
-    return d.replace(year=year, day=min(d.day, calendar.monthrange(year, d.month)[1]))
 
 
 def assess_program(

@@ -125,7 +125,7 @@ def _mandated(program: Program | None, today: date | None) -> Iterator[tuple[int
         compliance = compliance_of(output, today=day)
         if compliance.status == ComplianceStatus.NOT_MANDATED:
             continue
-        published = output.published_on or output.created_at.date()
+        published = output.published_on or to_tokyo(output.created_at).date()
         yield fiscal_year_of(published), Assessed(output, compliance)
 
 

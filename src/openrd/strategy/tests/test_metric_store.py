@@ -126,3 +126,26 @@ def test_the_indicator_page_says_when_its_values_were_computed(client, award, mi
     body = client.get("/api/v1/indicators/mini-sbir-spending").json()
     assert body["stale"] is True
     assert body["computed_at"]
+
+
+def test_the_refresh_command_computes_each_indicators_metric_once(award, mini, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    calls = []
+    original = metrics.DEFINITIONS["startup_sme_spending_yen"]  # the mini strategy's metric
+
+    def compute(program):
+        calls.append(program)
+        return original.compute(program)
+
+    monkeypatch.setitem(metrics.DEFINITIONS, "startup_sme_spending_yen",
+                        metrics.Metric(compute, original.definition))  # fmt: skip
+    award("C-1", 2024, 1_000)
+    out = StringIO()
+    call_command("refresh_metrics", stdout=out)
+    assert calls == [None]  # stored by the first pass, not computed again by the second
+    assert "stored run(s)" in out.getvalue()
+    call_command("refresh_metrics", stdout=out)
+    assert calls == [None, None]  # stored now: refreshed once, by the pass over every run

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from openrd.programs.models import Program
 from openrd.strategy import metric_store
-from openrd.strategy.models import Indicator
+from openrd.strategy.models import Indicator, MetricRun
 
 
 class Command(BaseCommand):
@@ -21,11 +21,13 @@ class Command(BaseCommand):
         if options["dirty"]:
             self.stdout.write(f"refreshed {metric_store.refresh_dirty()} metric(s)")
             return
-        pairs = set(Indicator.objects.exclude(computed="").values_list("computed", "program_id"))
-        programs = Program.objects.in_bulk({p for _m, p in pairs if p is not None})
-        for metric, program_id in sorted(pairs, key=lambda p: (p[0], p[1] or 0)):
-            program = programs.get(program_id) if program_id is not None else None
-            done = metric_store.refresh(metric, program)
-            scope = program.code if program else "*"
-            self.stdout.write(f"{metric}[{scope}]: {len(done.values)} fiscal year(s)")
-        self.stdout.write(f"refreshed {metric_store.refresh_all()} stored run(s) in all")
+        pairs = set(Indicator.objects.exclude(computed="").values_list("computed", "program__code"))
+        programs = Program.objects.in_bulk({p for _m, p in pairs if p}, field_name="code")
+        # Every stored run once, then the indicators' metrics not stored yet.
+        stored = set(MetricRun.objects.values_list("metric", "scope"))
+        self.stdout.write(f"refreshed {metric_store.refresh_all()} stored run(s)")
+        for metric, scope in sorted((m, p or "") for m, p in pairs):
+            if (metric, scope) in stored:
+                continue
+            done = metric_store.refresh(metric, programs.get(scope))
+            self.stdout.write(f"{metric}[{scope or '*'}]: {len(done.values)} fiscal year(s)")

@@ -106,7 +106,14 @@ class Award(models.Model):
         ordering = ["program", "grant_number"]
         verbose_name = _("award")
         verbose_name_plural = _("awards")
-        indexes = [models.Index(fields=["program", "grant_number"], name="award_program_number")]
+        indexes = [
+            models.Index(fields=["program", "grant_number"], name="award_program_number"),
+            # The awards starting in a fiscal year, in the order the command tower lists them.
+            models.Index(fields=["starts_on", "grant_number"], name="award_start_number"),
+            models.Index(
+                fields=["program", "starts_on", "grant_number"], name="award_program_start"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="award_ends_after_start"
@@ -140,6 +147,10 @@ class AwardBudget(models.Model):
         ordering = ["award", "fiscal_year"]
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
+        # A fiscal year's largest budgets first (the command tower's drill-downs).
+        indexes = [
+            models.Index(fields=["fiscal_year", "-amount_yen"], name="award_budget_fy_amount")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["award", "fiscal_year"], name="one_award_budget_per_year"

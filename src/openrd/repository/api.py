@@ -19,7 +19,7 @@ from openrd.core.access import get_visible_or_404
 from openrd.core.api_paging import PAGED_OPENAPI, PageQuery, paged
 from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
 from openrd.core.fiscal import to_tokyo
-from openrd.repository import compliance, queries
+from openrd.repository import compliance, compliance_store, queries
 from openrd.repository.records import Record, build_record
 
 router = Router(tags=["repository"])
@@ -234,8 +234,7 @@ def get_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> dict[
     if scope is None:
         raise Http404
     today = to_tokyo(timezone.now()).date()
-    assessed = compliance.assess_scope(scope, today=today)
-    groups = compliance.roll_up(assessed, query.by)
+    groups = compliance_store.roll_up(scope, query.by, today=today)
     total = compliance.summary_row(compliance.total(groups))
     return {
         "by": query.by,

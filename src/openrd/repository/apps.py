@@ -9,7 +9,9 @@ class RepositoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Outputs to make open and deposits to curate on "My tasks".
-        from openrd.repository import my_tasks, restamp  # noqa: F401
+        from openrd.repository import compliance_store, my_tasks, restamp  # noqa: F401
 
         # Renaming an institution, a program or an award moves its records' datestamps.
         restamp.connect()
+        # A change of what the OA mandate reads re-judges the outputs concerned.
+        compliance_store.connect()

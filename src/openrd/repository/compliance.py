@@ -1,7 +1,8 @@
 """The immediate-OA mandate applied to the outputs on record: the facts of each
-output gathered in a fixed number of queries, judged by the pure rules
-(``rules.is_oa_mandated``, ``rules.assess_compliance``) and rolled up per award,
-institution, program or agency.
+output gathered in a fixed number of queries and judged by the pure rules
+(``rules.is_oa_mandated``, ``rules.assess_compliance``). The verdicts are kept
+beside the outputs and rolled up per award, institution, program or agency by
+``compliance_store``.
 
 Only the latest version of each work counts (a new version in progress does
 not count twice); withdrawn records are out of the count.
@@ -9,7 +10,6 @@ not count twice); withdrawn records are out of the count.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +18,6 @@ from typing import Any, Literal
 from django.db.models import Exists, OuterRef, QuerySet
 
 from openrd.core.fiscal import to_tokyo
-from openrd.core.i18n import localized
 from openrd.repository.models import (
     AccessRights,
     DepositStatus,
@@ -33,6 +32,7 @@ from openrd.repository.rules import (
     ComplianceFacts,
     ComplianceStatus,
     ComplianceSummary,
+    Mandate,
     MandateFacts,
     assess_compliance,
     is_oa_mandated,
@@ -43,19 +43,40 @@ GroupBy = Literal["award", "institution", "program", "agency"]
 GROUPINGS: tuple[GroupBy, ...] = ("award", "institution", "program", "agency")
 
 
-def counted_outputs() -> QuerySet[Output]:
-    """The outputs the mandate is judged on: each work's latest version, not withdrawn."""
+def counted(rows: QuerySet[Output] | None = None) -> QuerySet[Output]:
+    """The outputs (of ``rows``) the mandate is judged on: each work's latest
+    version, not withdrawn."""
+    rows = Output.objects.all() if rows is None else rows
+    return rows.filter(is_latest=True).exclude(status=DepositStatus.WITHDRAWN)
+
+
+# What the rules read of an output and the rows around it, without their wide
+# text columns (``with_facts(..., lean=True)``).
+FACT_FIELDS = (
+    "award_id", "program_id", "kind", "peer_reviewed", "published_on", "accepted_on", "status",
+    "access_rights", "opened_at", "oa_exception", "oa_exception_reported_on", "gold_oa",
+    "supports_id", "created_at", "award__starts_on", "award__call_id", "award__call__opens_at",
+    "program__code", "program__rules", "supports__kind",
+)  # fmt: skip
+
+
+def with_facts(rows: QuerySet[Output], *, lean: bool = False) -> QuerySet[Output]:
+    """``rows`` loaded with everything ``compliance_of`` reads, in one query;
+    ``lean``: only that (for judging many), else whole with the names shown."""
     open_fulltext = OutputFile.objects.filter(
         output=OuterRef("pk"),
         access=FileAccess.OPEN,
         text_version__in=[TextVersion.AM, TextVersion.VOR],
     )
-    return (
-        Output.objects.filter(is_latest=True)
-        .exclude(status=DepositStatus.WITHDRAWN)
-        .select_related("award__call", "program", "institution", "funder", "supports")
-        .annotate(has_open_fulltext=Exists(open_fulltext))
-    )
+    if lean:
+        rows = rows.select_related("award__call", "program", "supports").only(*FACT_FIELDS)
+    else:
+        rows = rows.select_related("award__call", "program", "institution", "funder", "supports")
+    return rows.annotate(has_open_fulltext=Exists(open_fulltext))
+
+
+def counted_outputs() -> QuerySet[Output]:
+    return with_facts(counted())
 
 
 def mandate_facts(output: Output) -> MandateFacts:
@@ -72,16 +93,16 @@ def mandate_facts(output: Output) -> MandateFacts:
     )
 
 
-def compliance_of(output: Output, *, today: date) -> Compliance:
-    """``output`` as loaded by ``counted_outputs`` (or any row: the open full text
-    is then asked for)."""
+def compliance_facts(output: Output, mandate: Mandate | None = None) -> ComplianceFacts:
+    """What the rules read of ``output`` as loaded by ``with_facts`` (or any row:
+    the open full text is then asked for); ``mandate`` when already decided."""
     has_open = getattr(output, "has_open_fulltext", None)
     if has_open is None:
         has_open = output.files.filter(
             access=FileAccess.OPEN, text_version__in=[TextVersion.AM, TextVersion.VOR]
         ).exists()
-    facts = ComplianceFacts(
-        mandate=is_oa_mandated(mandate_facts(output)),
+    return ComplianceFacts(
+        mandate=mandate if mandate is not None else is_oa_mandated(mandate_facts(output)),
         published_on=output.published_on,
         accepted_on=output.accepted_on,
         deposit_status=output.status,
@@ -92,7 +113,11 @@ def compliance_of(output: Output, *, today: date) -> Compliance:
         exception_reported_on=output.oa_exception_reported_on,
         gold_oa=output.gold_oa,
     )
-    return assess_compliance(facts, today=today)
+
+
+def compliance_of(output: Output, *, today: date) -> Compliance:
+    """The output's status on ``today``, explained (see ``compliance_facts``)."""
+    return assess_compliance(compliance_facts(output), today=today)
 
 
 @dataclass(frozen=True)
@@ -105,46 +130,12 @@ def assess(rows: QuerySet[Output], *, today: date) -> list[Assessed]:
     return [Assessed(o, compliance_of(o, today=today)) for o in rows]
 
 
-def assess_scope(scope: QuerySet[Output], *, today: date) -> list[Assessed]:
-    """The counted outputs among ``scope`` (an audience of ``queries.compliance_scope``)."""
-    return assess(counted_outputs().filter(pk__in=scope.values("pk")), today=today)
-
-
 @dataclass(frozen=True)
 class Group:
     key: int
     label: str
     code: str
     summary: ComplianceSummary
-
-
-def _group_key(output: Output, by: GroupBy) -> tuple[int, str, str]:
-    if by == "award":
-        award = output.award
-        return award.pk, localized(award.title_ja, award.title_en), award.grant_number
-    if by == "institution":
-        org = output.institution
-        return org.pk, localized(org.name_ja, org.name_en), org.code
-    if by == "program":
-        program = output.program
-        return program.pk, localized(program.name_ja, program.name_en), program.code
-    funder = output.funder
-    if funder is None:
-        return 0, "—", ""
-    return funder.pk, localized(funder.name_ja, funder.name_en), funder.code
-
-
-def roll_up(assessed: Iterable[Assessed], by: GroupBy) -> list[Group]:
-    """The counts per group, largest number of mandated outputs first."""
-    if by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}")
-    statuses: dict[tuple[int, str, str], list[ComplianceStatus]] = defaultdict(list)
-    for item in assessed:
-        statuses[_group_key(item.output, by)].append(item.compliance.status)
-    groups = [
-        Group(key=k[0], label=k[1], code=k[2], summary=summarise(v)) for k, v in statuses.items()
-    ]
-    return sorted(groups, key=lambda g: (-g.summary.mandated, g.label))
 
 
 def total(groups: Iterable[Group]) -> ComplianceSummary:

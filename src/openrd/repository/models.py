@@ -176,6 +176,15 @@ class Output(models.Model):
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The mandate's verdict on this version, kept by ``compliance_store`` so that
+    # counts over millions of outputs are SQL: blank until judged; a "pending"
+    # with a due date reads as late from the day after it.
+    compliance_status = models.CharField(
+        _("OA compliance"), max_length=16, blank=True, default="", editable=False
+    )
+    compliance_due_on = models.DateField(_("OA due"), null=True, blank=True, editable=False)
+    # The fiscal year the output counts in: the journal's publication, else its creation here.
+    compliance_fiscal_year = models.PositiveSmallIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -206,6 +215,18 @@ class Output(models.Model):
             models.Index(fields=["award", "status"], name="output_award_status"),
             models.Index(fields=["institution", "status"], name="output_institution_status"),
             models.Index(fields=["concept_id", "version_number"], name="output_concept"),
+            # The OA share per fiscal year, whole and per program (counted versions only).
+            models.Index(
+                fields=["compliance_fiscal_year", "compliance_status"],
+                name="output_compliance_fy",
+                condition=Q(is_latest=True),
+            ),
+            models.Index(
+                fields=["program", "compliance_fiscal_year", "compliance_status"],
+                name="output_compliance_program",
+                condition=Q(is_latest=True),
+            ),
+            models.Index(fields=["id"], name="output_unjudged", condition=Q(compliance_status="")),
             models.Index(
                 fields=["embargo_until"],
                 name="output_embargo_due",

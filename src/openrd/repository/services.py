@@ -582,10 +582,11 @@ def lift_embargoes(*, now: datetime | None = None) -> list[int]:
         output.embargo_until = None
         output.opened_at = now
         output.datestamp = now
+        # Files first: the save re-judges the output's compliance, which reads them.
+        output.files.filter(access=FileAccess.EMBARGOED).update(access=FileAccess.OPEN)
         output.save(
             update_fields=["access_rights", "embargo_until", "opened_at", "datestamp", "updated_at"]
         )
-        output.files.filter(access=FileAccess.EMBARGOED).update(access=FileAccess.OPEN)
         audit.record(
             "repository.output.embargo_lifted",
             obj=output,

@@ -8,7 +8,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from openrd.core.fiscal import to_tokyo
-from openrd.repository import fixity, services, tus, usage
+from openrd.repository import compliance_store, fixity, services, tus, usage
 from openrd.repository.oai import rendered
 
 # Events are kept this many months before the current one: the daily run
@@ -52,3 +52,15 @@ def clean_uploads() -> int:
 def render_harvest_records() -> int:
     """Render the OAI-PMH metadata the configured site lacks (nightly)."""
     return rendered.refresh_site()
+
+
+@task
+def judge_unjudged_outputs() -> int:
+    """Judge the outputs left without an OA verdict (every few minutes)."""
+    return compliance_store.judge_unjudged()
+
+
+@task
+def judge_all_outputs() -> int:
+    """Judge every output again (nightly, before the metrics): for writes that sent no signal."""
+    return compliance_store.judge_all()

@@ -26,7 +26,7 @@ from openrd.core.fiscal import format_fiscal_year, to_tokyo
 from openrd.core.i18n import current_lang
 from openrd.core.refusals import Refused
 from openrd.core.spreadsheet import Cell
-from openrd.repository import apc, compliance, queries, services
+from openrd.repository import apc, compliance, compliance_store, queries, services
 from openrd.repository.forms import (
     ApcForm,
     CreatorFormSet,
@@ -37,7 +37,12 @@ from openrd.repository.forms import (
     NoteForm,
 )
 from openrd.repository.models import ApcPayment, DepositStatus, Output, PublisherPolicy
-from openrd.repository.rules import PublisherPolicyFacts, is_oa_mandated, publisher_policy_hint
+from openrd.repository.rules import (
+    ComplianceStatus,
+    PublisherPolicyFacts,
+    is_oa_mandated,
+    publisher_policy_hint,
+)
 from openrd.repository.rules.lifecycle import DEPOSIT_TRANSITIONS, check_editable
 
 S = DepositStatus
@@ -334,15 +339,17 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     if by not in compliance.GROUPINGS:
         by = "award"
     today = to_tokyo(timezone.now()).date()
-    assessed = compliance.assess_scope(scope, today=today)
-    groups = compliance.roll_up(assessed, by)  # type: ignore[arg-type]
+    groups = compliance_store.roll_up(scope, by, today=today)  # type: ignore[arg-type]
     fmt = request.GET.get("format", "")
     if fmt in {"csv", "xlsx"}:
         header, body = compliance_table(groups, by)
         name = f"oa-compliance-{by}-{today:%Y%m%d}"
         return table_download(header, body, name=name, ext="csv" if fmt == "csv" else "xlsx",
                               sheet_title=_("OA compliance"))  # fmt: skip
-    late = [a for a in assessed if a.compliance.status == "non_compliant"][:200]
+    late_rows = compliance.counted(scope).filter(
+        compliance_store.in_status(ComplianceStatus.NON_COMPLIANT, today)
+    )
+    late = compliance.assess(compliance.with_facts(late_rows).order_by("pk")[:200], today=today)
     total = compliance.total(groups)
     return render(
         request,

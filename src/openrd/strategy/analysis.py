@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -26,6 +27,8 @@ from openrd.core.fiscal import fiscal_year_bounds
 from openrd.programs.models import Program
 from openrd.proposals.models import Proposal
 from openrd.review.models import Selection, SelectionOutcome
+from openrd.strategy import metric_store
+from openrd.strategy.metric_store import Computed
 
 TOP_SHARE = Decimal("0.1")
 EFFORT_BANDS = ((0, 10), (10, 30), (30, 50), (50, 101))  # [low, high) in percent
@@ -146,20 +149,32 @@ def effort(fiscal_year: int) -> EffortYear:
     """The effort PIs stated for the awards active in the fiscal year (from the
     proposal each award was made on; awards recorded without one are left out)."""
     start, end = fiscal_year_bounds(fiscal_year)
-    efforts = [
-        e
-        for e in Award.objects.filter(
-            starts_on__lte=end, ends_on__gte=start, proposal__effort_percent__isnull=False
-        ).values_list("proposal__effort_percent", flat=True)
-        if e is not None
-    ]
-    bands = tuple(sum(low <= e < high for e in efforts) for low, high in EFFORT_BANDS)
-    mean = (
-        (Decimal(sum(efforts)) / len(efforts)).quantize(Decimal("0.1")) if efforts else Decimal(0)
-    )
-    return EffortYear(fiscal_year, len(efforts), mean, bands)
+    field = "proposal__effort_percent"
+    bands = {
+        f"band{i}": Count("pk", filter=Q(**{f"{field}__gte": low, f"{field}__lt": high}))
+        for i, (low, high) in enumerate(EFFORT_BANDS)
+    }
+    row = Award.objects.filter(
+        starts_on__lte=end, ends_on__gte=start, **{f"{field}__isnull": False}
+    ).aggregate(n=Count("pk"), total=Sum(field), **bands)
+    n = row["n"]
+    mean = (Decimal(row["total"]) / n).quantize(Decimal("0.1")) if n else Decimal(0)
+    return EffortYear(fiscal_year, n, mean, tuple(row[b] for b in bands))
 
 
 def funding_top10_share(program: Program | None) -> dict[int, Decimal]:
     """The metric: the top decile's share of each year's budget, in percent."""
     return {c.fiscal_year: c.top_share for c in funding_concentration(program)}
+
+
+def concentration_result() -> list[dict[str, Any]]:
+    """``funding_concentration()`` as JSON, to be kept in the metric store."""
+    return [{**asdict(c), "gini": str(c.gini)} for c in funding_concentration()]
+
+
+def stored_concentration() -> tuple[list[Concentration], Computed]:
+    """The funding's concentration as last computed (exact when it was quick to
+    recompute; else with the time it was computed, refreshed by the scheduler)."""
+    stored = metric_store.read_result("funding_concentration")
+    rows = [Concentration(**{**r, "gini": Decimal(r["gini"])}) for r in stored.payload or []]
+    return rows, stored

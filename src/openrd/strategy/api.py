@@ -220,6 +220,12 @@ class SpendingOut(Schema):
     target_source: SeedOut | None
     planned_yen: int
     actual_yen: int
+    actual_computed_at: datetime | None = Field(
+        description="When the actual spending was last rolled up from the awards"
+    )
+    actual_stale: bool = Field(
+        description="The records changed since actual_computed_at; a new roll-up follows shortly"
+    )
     ministries: list[MinistrySpendingOut] = Field(
         description="In the order of the ministries' codes, never ranked"
     )
@@ -230,7 +236,8 @@ class SpendingOut(Schema):
     response={200: SpendingOut, 422: ValidationErrorOut},
     auth=optional_auth,
     summary="The SBIR spending target for a fiscal year against each ministry's plan and actual",
-    description="Actual spending is rolled up from the awards at the time of the request: "
+    description="Actual spending is rolled up from the awards and kept (recomputed at once "
+    "when quick, else shortly after a change; see actual_computed_at): "
     "the fiscal year's budget lines of awards to startups and SMEs under the programs counted "
     "as the ministry's specified new-technology subsidies that year.",
     operation_id="openrd_strategy_api_get_sbir_spending",
@@ -246,6 +253,8 @@ def get_sbir_spending(
         "target_source": cite(target.seed_line, target.seed_text) if target else None,
         "planned_yen": year.planned_yen,
         "actual_yen": year.actual_yen,
+        "actual_computed_at": year.computed_at,
+        "actual_stale": year.stale,
         "ministries": [
             {"ministry": m.ministry.code, "ministry_name": m.ministry.name,
              "planned_yen": m.planned_yen, "actual_yen": m.actual_yen,

@@ -13,6 +13,10 @@ runs dirty when they change (``signals``). A read then:
 * otherwise serves the stored values, marked stale with their time, and the
   scheduler's ``refresh_dirty_metrics`` (every 5 minutes) recomputes them.
 
+An analysis that is not a value per year (the funding's concentration, the
+SBIR spending per ministry) is kept the same way as one JSON result
+(``metrics.RESULTS``), read with ``read_result``.
+
 Every run is recomputed nightly as well (``refresh_all_metrics``): the OA share
 moves with the calendar (a pending output becomes late), and bulk loads write
 without signals (``manage.py refresh_metrics`` after one).
@@ -24,6 +28,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,6 +46,7 @@ class Computed:
     values: dict[int, Decimal]
     computed_at: datetime
     stale: bool  # the records changed since; a refresh is due
+    payload: Any = None  # a result's JSON (``read_result``)
 
 
 def _scope(program: Program | None) -> str:
@@ -56,8 +62,13 @@ def read(metric: str, program: Program | None) -> Computed:
     run = MetricRun.objects.filter(metric=metric, scope=_scope(program)).first()
     if run is None or (run.dirty and run.seconds <= _inline_seconds()):
         return refresh(metric, program)
-    values = {v.fiscal_year: v.value for v in run.values.all()}
-    return Computed(values, run.computed_at, stale=run.dirty)
+    values = {v.fiscal_year: v.value for v in run.values.all()} if run.payload is None else {}
+    return Computed(values, run.computed_at, stale=run.dirty, payload=run.payload)
+
+
+def read_result(name: str) -> Computed:
+    """A stored analysis (``metrics.RESULTS``): its JSON in ``payload``."""
+    return read(name, None)
 
 
 def _run_for_update(metric: str, scope: str, now: datetime, seconds: float) -> MetricRun:
@@ -73,14 +84,15 @@ def _run_for_update(metric: str, scope: str, now: datetime, seconds: float) -> M
 def refresh(metric: str, program: Program | None) -> Computed:
     """Compute the metric now and store its values. A change to the records
     while it was computing leaves the run dirty, for the next refresh."""
-    from openrd.strategy.metrics import DEFINITIONS
+    from openrd.strategy.metrics import DEFINITIONS, RESULTS
 
     scope = _scope(program)
     seen = MetricRun.objects.filter(metric=metric, scope=scope).values_list("generation", flat=True)
     generation = next(iter(seen), 0)
     now = timezone.now()
     started = time.perf_counter()
-    values = DEFINITIONS[metric].compute(program)
+    payload = RESULTS[metric]() if metric in RESULTS else None
+    values = DEFINITIONS[metric].compute(program) if payload is None else {}
     seconds = time.perf_counter() - started
     with transaction.atomic():
         run = _run_for_update(metric, scope, now, seconds)
@@ -88,10 +100,10 @@ def refresh(metric: str, program: Program | None) -> Computed:
         MetricValue.objects.bulk_create(
             MetricValue(run=run, fiscal_year=fy, value=value) for fy, value in values.items()
         )
-        run.computed_at, run.seconds = now, seconds
+        run.computed_at, run.seconds, run.payload = now, seconds, payload
         run.dirty = run.generation != generation
-        run.save(update_fields=["computed_at", "seconds", "dirty"])
-    return Computed(dict(values), now, stale=run.dirty)
+        run.save(update_fields=["computed_at", "seconds", "dirty", "payload"])
+    return Computed(dict(values), now, stale=run.dirty, payload=payload)
 
 
 def mark_dirty(metrics: set[str]) -> int:

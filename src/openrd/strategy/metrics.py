@@ -10,28 +10,35 @@ computed, for the pages and the API.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from openrd.awards.models import Award, AwardBudget
-from openrd.core.fiscal import fiscal_year_bounds, fiscal_year_of, to_tokyo
+from openrd.core.fiscal import fiscal_year_bounds, to_tokyo
 from openrd.programs.models import Program
 from openrd.proposals.models import Proposal
-from openrd.repository.compliance import Assessed, compliance_of, counted_outputs
-from openrd.repository.rules import ComplianceStatus
+from openrd.repository import compliance_store
+from openrd.repository.compliance import Assessed, assess, counted, with_facts
+from openrd.repository.compliance_store import mandated
+from openrd.repository.models import DepositStatus, Output
 from openrd.review.models import Selection, SelectionOutcome
-from openrd.strategy.analysis import funding_top10_share
-from openrd.strategy.sbir import counted_lines, sbir_spending_yen, startup_or_sme
+from openrd.strategy.analysis import concentration_result, funding_top10_share
+from openrd.strategy.sbir import (
+    ACTUALS,
+    actuals_result,
+    counted_lines,
+    sbir_spending_yen,
+    startup_or_sme,
+)
 from openrd.strategy.strategy_files import METRICS
 
 ByYear = dict[int, Decimal]
@@ -113,37 +120,47 @@ def success_rate(program: Program | None) -> ByYear:
     return {row["round__call__fiscal_year"]: _percent(row["selected"], row["n"]) for row in grouped}
 
 
-def _mandated(program: Program | None, today: date | None) -> Iterator[tuple[int, Any]]:
-    """(fiscal year of publication, assessed output) for each output under the
-    immediate-OA mandate; the repository's rules decide."""
-    rows = counted_outputs()
-    if program is not None:
-        rows = rows.filter(program=program)
-    day = today or to_tokyo(timezone.now()).date()
-    # Streamed in chunks: a national repository never sits in memory at once.
-    for output in rows.iterator(chunk_size=2000):
-        compliance = compliance_of(output, today=day)
-        if compliance.status == ComplianceStatus.NOT_MANDATED:
-            continue
-        published = output.published_on or to_tokyo(output.created_at).date()
-        yield fiscal_year_of(published), Assessed(output, compliance)
+def _outputs(program: Program | None) -> QuerySet[Output]:
+    rows = Output.objects.all()
+    return rows.filter(program=program) if program is not None else rows
+
+
+def _today(today: date | None) -> date:
+    return today or to_tokyo(timezone.now()).date()
 
 
 def oa_share_mandated(program: Program | None, *, today: date | None = None) -> ByYear:
     """Open (compliant) among the outputs under the immediate-OA mandate, per
-    fiscal year of the journal's publication."""
-    mandated: defaultdict[int, int] = defaultdict(int)
-    open_: defaultdict[int, int] = defaultdict(int)
-    for fy, row in _mandated(program, today):
-        mandated[fy] += 1
-        open_[fy] += row.compliance.status == ComplianceStatus.COMPLIANT
-    return {fy: _percent(open_[fy], n) for fy, n in sorted(mandated.items())}
+    fiscal year of the journal's publication; from the verdicts the repository
+    keeps (``compliance_store``), one grouped query."""
+    per_year = compliance_store.per_fiscal_year(_outputs(program), _today(today))
+    return {
+        fy: _percent(summary.compliant, summary.mandated)
+        for fy, summary in sorted(per_year.items())
+        if summary.mandated
+    }
 
 
-def outputs_behind(program: Program | None, fiscal_year: int, *, today: date | None = None
-                   ) -> list[Any]:  # fmt: skip
-    """The mandated outputs a year's OA share counts, each with its compliance."""
-    return [row for fy, row in _mandated(program, today) if fy == fiscal_year]
+@dataclass(frozen=True)
+class OutputsBehind:
+    public: list[Assessed]  # the first published ones, each with its compliance explained
+    total: int  # every mandated output the year's share counts
+    unpublished: int  # counted, never named
+
+
+def outputs_behind(
+    program: Program | None, fiscal_year: int, *, today: date | None = None, limit: int = 200
+) -> OutputsBehind:
+    """The mandated outputs a year's OA share counts: the published ones named
+    (the first ``limit``), the others only counted."""
+    day = _today(today)
+    rows = counted(_outputs(program)).filter(mandated(), compliance_fiscal_year=fiscal_year)
+    compliance_store.judge_unjudged()
+    tally = rows.aggregate(
+        total=Count("pk"), unpublished=Count("pk", filter=~Q(status=DepositStatus.PUBLISHED))
+    )
+    public = with_facts(rows.filter(status=DepositStatus.PUBLISHED)).order_by("pk")[:limit]
+    return OutputsBehind(assess(public, today=day), tally["total"], tally["unpublished"])
 
 
 @dataclass(frozen=True)
@@ -204,6 +221,11 @@ DEFINITIONS: dict[str, Metric] = {
         ),
     ),
 }
+# Analyses kept whole in the metric store (``metric_store.read_result``), not per year.
+RESULTS: dict[str, Callable[[], Any]] = {
+    "funding_concentration": concentration_result,
+    ACTUALS: actuals_result,
+}
 # The file reader knows the codes without importing the models: keep them in step.
 assert set(DEFINITIONS) == METRICS, "strategy_files.METRICS names the metrics defined here"
 
@@ -220,17 +242,14 @@ def awards_behind(code: str, program: Program | None, fiscal_year: int) -> Query
     if code in {"award_count", "startup_sme_awards"}:
         return rows.filter(starts_on__range=(start, end)).order_by("starts_on", "grant_number")
     if code == "sbir_spending_yen":
-        counted = counted_lines().filter(fiscal_year=fiscal_year).values("award")
-        return (
-            rows.filter(pk__in=counted)
-            .annotate(amount_yen=Sum("budget_lines__amount_yen",
-                                     filter=Q(budget_lines__fiscal_year=fiscal_year)))
-            .order_by("-amount_yen", "grant_number")
-        )  # fmt: skip
-    if code in {"award_budget_yen", "startup_sme_spending_yen", "funding_top10_share"}:
+        rows = rows.filter(pk__in=counted_lines().filter(fiscal_year=fiscal_year).values("award"))
+    if code in {"award_budget_yen", "startup_sme_spending_yen", "funding_top10_share",
+                "sbir_spending_yen"}:  # fmt: skip
+        # One budget line per award and year: the line's amount is the award's for
+        # the year, read in the order of the index on (fiscal year, amount).
         return (
             rows.filter(budget_lines__fiscal_year=fiscal_year)
-            .annotate(amount_yen=Sum("budget_lines__amount_yen"))
+            .annotate(amount_yen=F("budget_lines__amount_yen"))
             .order_by("-amount_yen", "grant_number")
         )
     return None

@@ -483,6 +483,8 @@ class MetricRun(models.Model):
     seconds = models.FloatField(_("seconds taken"))
     dirty = models.BooleanField(_("records changed since"), default=False)
     generation = models.PositiveBigIntegerField(_("changes counted"), default=0)
+    # An analysis kept whole (``metrics.RESULTS``) rather than as yearly values.
+    payload = models.JSONField(_("result"), null=True, blank=True)
 
     class Meta:
         constraints = [

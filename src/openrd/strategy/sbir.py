@@ -19,6 +19,7 @@ program owner's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -28,12 +29,15 @@ from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.awards.models import Award, AwardBudget, StageGate
 from openrd.core.fiscal import fiscal_year_bounds
 from openrd.programs.models import Program
+from openrd.strategy import metric_store
 from openrd.strategy.models import SpecifiedSubsidy, Target, TargetKind
 
 SBIR_PROGRAM = "sbir"
 PHASE3 = "phase3"
 # The strategy's indicator that carries the Cabinet's yearly targets (seed l.1162, l.1164).
 SPENDING_INDICATOR = "sbir-startup-spending"
+# The actual spending per year and ministry, kept in the metric store.
+ACTUALS = "sbir_actuals"
 
 
 def startup_or_sme(prefix: str = "") -> Q:
@@ -93,6 +97,8 @@ class SpendingYear:
     fiscal_year: int
     target: Target | None
     ministries: list[MinistrySpending]
+    computed_at: datetime | None = None  # when the actual spending was last rolled up
+    stale: bool = False  # the records changed since; the roll-up is being updated
 
     @property
     def planned_yen(self) -> int:
@@ -138,17 +144,29 @@ def spending_year(fiscal_year: int) -> SpendingYear:
         row = by_ministry.setdefault(s.ministry_id, MinistrySpending(s.ministry))
         row.planned_yen += s.planned_yen
         row.subsidies.append(s)
-    actual = (
-        counted_lines()
-        .filter(fiscal_year=fiscal_year)
-        .values("ministry")  # type: ignore[misc]  # the annotation of counted_lines()
-        .annotate(total=Sum("amount_yen"))
-        .order_by("ministry")
-    )
-    for row in actual:
-        by_ministry[row["ministry"]].actual_yen = int(row["total"])
+    stored = metric_store.read_result(ACTUALS)
+    for ministry, total in (stored.payload or {}).get(str(fiscal_year), {}).items():
+        if int(ministry) in by_ministry:  # else untagged since the store was computed
+            by_ministry[int(ministry)].actual_yen = total
     ordered = sorted(by_ministry.values(), key=lambda m: m.ministry.code)
-    return SpendingYear(fiscal_year, cabinet_target(fiscal_year), ordered)
+    return SpendingYear(
+        fiscal_year, cabinet_target(fiscal_year), ordered, stored.computed_at, stored.stale
+    )
+
+
+def actuals_result() -> dict[str, dict[str, int]]:
+    """Actual spending per fiscal year and ministry (ids), as JSON for the metric
+    store: one grouped pass over the counted lines for every year at once."""
+    grouped = (
+        counted_lines()
+        .values("fiscal_year", "ministry")  # type: ignore[misc]  # counted_lines' annotation
+        .annotate(total=Sum("amount_yen"))
+        .order_by()
+    )
+    result: dict[str, dict[str, int]] = {}
+    for row in grouped:
+        result.setdefault(str(row["fiscal_year"]), {})[str(row["ministry"])] = int(row["total"])
+    return result
 
 
 def spending_years() -> list[int]:

@@ -20,18 +20,20 @@ from openrd.review.models import Selection
 from openrd.strategy.metric_store import mark_dirty
 from openrd.strategy.models import SpecifiedSubsidy
 
+SBIR = {"sbir_spending_yen", "sbir_actuals"}
 AWARD_METRICS = {
     "award_count", "award_budget_yen", "startup_sme_awards", "startup_sme_spending_yen",
-    "sbir_spending_yen", "funding_top10_share",
+    "funding_top10_share", "funding_concentration", *SBIR,
 }  # fmt: skip
 READS: dict[type[models.Model], set[str]] = {
     # An award's call decides whether its outputs are under the OA mandate.
     Award: AWARD_METRICS | {"oa_share_mandated"},
     AwardBudget: AWARD_METRICS - {"award_count", "startup_sme_awards"},
     # Whether an institution is a startup or an SME.
-    Organisation: {"startup_sme_awards", "startup_sme_spending_yen", "sbir_spending_yen"},
-    SpecifiedSubsidy: {"sbir_spending_yen"},
-    Call: {"proposal_count", "success_rate", "oa_share_mandated"},
+    Organisation: {"startup_sme_awards", "startup_sme_spending_yen", *SBIR},
+    SpecifiedSubsidy: SBIR,
+    # A call's presenting ministry is the one its awards' SBIR spending counts for.
+    Call: {"proposal_count", "success_rate", "oa_share_mandated", *SBIR},
     Proposal: {"proposal_count"},
     Selection: {"success_rate"},
     Output: {"oa_share_mandated"},

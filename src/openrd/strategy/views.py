@@ -22,7 +22,6 @@ from openrd.core.charts import line_chart_svg, stacked_bar_chart_svg
 from openrd.core.downloads import table_download
 from openrd.core.fiscal import format_fiscal_year
 from openrd.core.i18n import current_lang, localized
-from openrd.repository.models import DepositStatus
 from openrd.strategy import metrics
 from openrd.strategy.display import STATUS_LOOK, format_value, status_label
 from openrd.strategy.exports import EXPORTS
@@ -287,12 +286,11 @@ def _behind(indicator: Indicator, view: dict[str, Any], request: HttpRequest) ->
     if year not in years:
         year = years[-1]
     if indicator.computed == "oa_share_mandated":
-        rows = metrics.outputs_behind(indicator.program, year)
         # Only published records are public; the rest are counted, never named.
-        public = [r for r in rows if r.output.status == DepositStatus.PUBLISHED]
+        behind = metrics.outputs_behind(indicator.program, year)
         return {
-            "years": years, "year": year, "outputs": public[:200], "outputs_total": len(rows),
-            "outputs_unpublished": len(rows) - len(public),
+            "years": years, "year": year, "outputs": behind.public, "outputs_total": behind.total,
+            "outputs_unpublished": behind.unpublished,
         }  # fmt: skip
     awards = metrics.awards_behind(indicator.computed, indicator.program, year)
     if awards is None:

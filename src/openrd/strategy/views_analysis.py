@@ -46,7 +46,7 @@ def rates_table(fiscal_year: int) -> Table:
     return header, body
 
 
-def concentration_table() -> Table:
+def concentration_table(concentrations: list[analysis.Concentration]) -> Table:
     header = [_("Fiscal year"), _("Principal investigators funded"), _("Award budget (yen)"),
               _("Top tenth of PIs"), _("Their budget (yen)"), _("Their share"),
               _("Gini coefficient")]  # fmt: skip
@@ -54,13 +54,12 @@ def concentration_table() -> Table:
     body: list[list[Cell]] = [
         [format_fiscal_year(c.fiscal_year, lang), c.investigators, c.total_yen, c.top_count,
          c.top_yen, _percent(c.top_share), float(c.gini)]
-        for c in analysis.funding_concentration()
+        for c in concentrations
     ]  # fmt: skip
     return header, body
 
 
-def effort_table(fiscal_year: int) -> Table:
-    year = analysis.effort(fiscal_year)
+def effort_table(year: analysis.EffortYear) -> Table:
     labels = [_("under 10%"), _("10% to under 30%"), _("30% to under 50%"), _("at least 50%")]
     header = [_("Effort on the award"), _("Awards")]
     body: list[list[Cell]] = [[label, n] for label, n in zip(labels, year.bands, strict=True)]
@@ -90,8 +89,10 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     fiscal_year = _year(request)
     this_year = fiscal_year_of(to_tokyo(timezone.now()).date())
     rates_header, rates_body = rates_table(fiscal_year)
-    conc_header, conc_body = concentration_table()
-    effort_header, effort_body = effort_table(fiscal_year)
+    concentrations, computed = analysis.stored_concentration()
+    conc_header, conc_body = concentration_table(concentrations)
+    effort = analysis.effort(fiscal_year)
+    effort_header, effort_body = effort_table(effort)
     context = {
         "fiscal_year": fiscal_year,
         "fy_query": f"?fy={fiscal_year}",
@@ -99,8 +100,9 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
         "rates_header": rates_header, "rates_body": rates_body,
         "conc_header": conc_header, "conc_body": conc_body,
         "effort_header": effort_header, "effort_body": effort_body,
-        "effort_awards": analysis.effort(fiscal_year).awards,
-        "chart": _chart(analysis.funding_concentration()),
+        "effort_awards": effort.awards,
+        "concentration_computed": computed,
+        "chart": _chart(concentrations),
     }  # fmt: skip
     return render(request, "strategy/analysis.html", context)
 
@@ -109,8 +111,8 @@ def analysis_download(request: HttpRequest, kind: str, ext: str) -> HttpResponse
     fiscal_year = _year(request)
     tables = {
         "rates": lambda: rates_table(fiscal_year),
-        "concentration": concentration_table,
-        "effort": lambda: effort_table(fiscal_year),
+        "concentration": lambda: concentration_table(analysis.stored_concentration()[0]),
+        "effort": lambda: effort_table(analysis.effort(fiscal_year)),
     }
     if kind not in tables:
         raise Http404

@@ -11,6 +11,7 @@ from openrd.repository.rules.compliance import (
     ComplianceSummary,
     assess_compliance,
     due_date,
+    status_of,
     summarise,
 )
 from openrd.repository.rules.mandate import Mandate, MandateFacts, is_oa_mandated
@@ -51,5 +52,6 @@ __all__ = [
     "is_oa_mandated",
     "oa_policy",
     "publisher_policy_hint",
+    "status_of",
     "summarise",
 ]

@@ -64,6 +64,24 @@ def test_concentration_sums_each_pis_awards_per_year(funded):
 
 
 @pytest.mark.django_db
+def test_the_concentration_is_kept_whole_and_refreshed_like_a_metric(funded, settings):
+    from openrd.awards.models import AwardBudget
+    from openrd.strategy.tasks import refresh_dirty_metrics
+
+    settings.OPENRD_METRICS_INLINE_SECONDS = 0  # every computation counts as slow
+    (kept,), computed = analysis.stored_concentration()
+    assert kept == analysis.funding_concentration()[0]  # the same figures, read back from JSON
+    assert not computed.stale
+    AwardBudget.objects.filter(award__grant_number="A-4").update(amount_yen=105_000_000)
+    Award.objects.get(grant_number="A-4").save()  # a save marks the kept result due
+    (served,), computed = analysis.stored_concentration()
+    assert (served.total_yen, computed.stale) == (100_000_000, True)
+    refresh_dirty_metrics.call()
+    (fresh,), computed = analysis.stored_concentration()
+    assert (fresh.total_yen, fresh.top_share, computed.stale) == (200_000_000, 52.5, False)
+
+
+@pytest.mark.django_db
 def test_effort_is_read_from_the_proposals_of_the_awards_running_in_the_year(reviewing):  # noqa: F811
     first, second = reviewing.proposals
     first.effort_percent, second.effort_percent = 40, 5

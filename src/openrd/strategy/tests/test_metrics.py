@@ -95,8 +95,10 @@ def test_the_outputs_behind_the_oa_share_name_only_published_records(client, rep
     fy2025 = {"accepted_on": date(2025, 10, 1), "published_on": date(2025, 11, 1)}
     repo.deposit(**fy2025, title_ja="公開済みの論文")
     repo.deposit(**fy2025, publish=False, title_ja="未公開の下書き論文")
-    rows = metrics.outputs_behind(None, 2025, today=date(2026, 12, 1))
-    assert sorted(r.output.title_ja for r in rows) == ["公開済みの論文", "未公開の下書き論文"]
+    behind = metrics.outputs_behind(None, 2025, today=date(2026, 12, 1))
+    assert [r.output.title_ja for r in behind.public] == ["公開済みの論文"]
+    assert (behind.total, behind.unpublished) == (2, 1)
+    assert metrics.outputs_behind(None, 2026, today=date(2026, 12, 1)).total == 0
     page = client.get("/ja/strategy/indicators/oa-share-mandated/?fy=2025").content.decode()
     assert "公開済みの論文" in page
     assert "未公開の下書き論文" not in page  # counted, never named

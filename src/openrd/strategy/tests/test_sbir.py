@@ -22,6 +22,7 @@ from openrd.proposals.tests.conftest import make_call
 from openrd.strategy import metrics, sbir
 from openrd.strategy.models import SpecifiedSubsidy
 from openrd.strategy.services import load_strategies, tag_specified_subsidy, untag_specified_subsidy
+from openrd.strategy.tasks import refresh_dirty_metrics
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,20 @@ def test_the_api_gives_the_year_per_ministry_in_code_order_never_ranked(client, 
         "note": "",
     }
     assert client.get("/api/v1/strategy/sbir/1800").status_code == 422
+
+
+def test_the_actual_spending_is_kept_and_a_slow_roll_up_is_served_with_its_time(
+    client, spending, settings
+):
+    settings.OPENRD_METRICS_INLINE_SECONDS = 0  # every roll-up counts as slow
+    assert client.get("/api/v1/strategy/sbir/2023").json()["actual_yen"] == 390 * M
+    line = AwardBudget.objects.get(award__grant_number="S-3", fiscal_year=2023)
+    line.amount_yen = 100 * M
+    line.save()  # marks the kept roll-up due
+    body = client.get("/api/v1/strategy/sbir/2023").json()
+    assert (body["actual_yen"], body["actual_stale"]) == (390 * M, True)
+    assert body["actual_computed_at"]
+    assert "更新中" in client.get("/ja/strategy/sbir/2023/").content.decode()
+    refresh_dirty_metrics.call()
+    body = client.get("/api/v1/strategy/sbir/2023").json()
+    assert (body["actual_yen"], body["actual_stale"]) == (190 * M, False)

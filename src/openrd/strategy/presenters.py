@@ -221,9 +221,9 @@ def strategy_view(strategy: Strategy) -> dict[str, Any]:
             Prefetch("indicators", queryset=with_indicators(Indicator.objects.all())),
         )
     )
-    pillars, cross_cutting = _goal_tree(
-        strategy.goals.order_by("order", "id"), [measure_view(m) for m in measures]
-    )
+    with metric_store.one_page():  # every computed indicator of the strategy, one budget
+        views = [measure_view(m) for m in measures]
+    pillars, cross_cutting = _goal_tree(strategy.goals.order_by("order", "id"), views)
     return {
         "code": strategy.code,
         "year": strategy.year,

@@ -149,3 +149,23 @@ def test_the_refresh_command_computes_each_indicators_metric_once(award, mini, m
     assert "stored run(s)" in out.getvalue()
     call_command("refresh_metrics", stdout=out)
     assert calls == [None, None]  # stored now: refreshed once, by the pass over every run
+
+
+def test_the_reads_of_one_page_share_one_inline_budget(award, settings, monkeypatch):
+    from types import SimpleNamespace
+
+    settings.OPENRD_METRICS_INLINE_SECONDS = 1.0
+    award("C-1", 2024, 1_000)
+    sbir = Program.objects.get(code="sbir")
+    for scope in (None, sbir):
+        metric_store.read("award_count", scope)
+    award("C-2", 2025, 2_000)  # both runs due
+    MetricRun.objects.update(seconds=0.6)  # each quick alone, not both together
+    clock = iter(range(100))  # every reading of the clock a quarter of a second later
+    monkeypatch.setattr(metric_store, "time", SimpleNamespace(perf_counter=lambda: next(clock) / 4))
+    with metric_store.one_page():
+        first = metric_store.read("award_count", None)  # spends 0.75 s of the page's 1 s
+        second = metric_store.read("award_count", sbir)
+    assert (first.stale, first.values) == (False, {2024: 1, 2025: 1})
+    assert (second.stale, second.values) == (True, {2024: 1})
+    assert metric_store.read("award_count", sbir).stale is False  # alone, outside a page

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.core import audit
+from openrd.ecosystem.keywords import valid_keywords
 from openrd.ecosystem.models import Challenge, ChallengeKind, ChallengeStatus
 
 OWNER_KINDS = (OrganisationKind.MINISTRY, OrganisationKind.CABINET_OFFICE,
@@ -60,24 +61,20 @@ def post_challenge(
         errors["closes_on"] = [_("Enter the date as YYYY-MM-DD.")]
     elif opens_on is not None and closes_on < opens_on:
         errors["closes_on"] = [_("The challenge closes after it opens.")]
-    keywords = optional.pop("keywords", [])
-    if (
-        not isinstance(keywords, list)
-        or len(keywords) > 20
-        or not all(isinstance(k, str) and 0 < len(k.strip()) <= 40 for k in keywords)
-    ):
+    keywords = valid_keywords(optional.pop("keywords", []))
+    if keywords is None:
         errors["keywords"] = [_("Give at most 20 keywords of at most 40 characters each.")]
     existing = Challenge.objects.select_for_update().filter(code=code).first()
     if existing is not None and existing.status != ChallengeStatus.DRAFT:
         errors["code"] = [_("A published challenge has this code.")]
-    if errors or owner is None or opens_on is None or closes_on is None:
+    if errors or owner is None or opens_on is None or closes_on is None or keywords is None:
         raise ValidationError(errors)
     before = audit.snapshot(existing, FIELDS)
     challenge = existing or Challenge(code=code, created_by=actor)
     challenge.owner, challenge.kind = owner, kind
     challenge.title_ja, challenge.need_ja = title_ja.strip(), need_ja.strip()
     challenge.opens_on, challenge.closes_on = opens_on, closes_on
-    challenge.keywords = [k.strip() for k in keywords]
+    challenge.keywords = keywords
     for name in ("title_en", "need_en", "prefecture", "contract_basis"):
         setattr(challenge, name, str(optional.pop(name, "")).strip())
     if optional:
@@ -89,4 +86,20 @@ def post_challenge(
         "ecosystem.challenge.published" if publish else "ecosystem.challenge.saved",
         actor=actor, obj=challenge, before=before, after=audit.snapshot(challenge, FIELDS),
     )  # fmt: skip
+    return challenge
+
+
+@transaction.atomic
+def close_challenge(challenge: Challenge, *, actor: Any) -> Challenge:
+    """The owner closes an open challenge: no more proposals; its adoption counts."""
+    if not actor.has_perm("ecosystem.post_challenge", challenge.owner):
+        raise PermissionDenied
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if challenge.status != ChallengeStatus.OPEN:
+        raise ValidationError({"status": [_("Only an open challenge can be closed.")]})
+    challenge.status = ChallengeStatus.CLOSED
+    challenge.save(update_fields=["status"])
+    audit.record("ecosystem.challenge.closed", actor=actor, obj=challenge,
+                 before={"status": ChallengeStatus.OPEN},
+                 after={"status": ChallengeStatus.CLOSED})  # fmt: skip
     return challenge

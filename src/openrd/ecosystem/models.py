@@ -49,6 +49,12 @@ class Company(models.Model):
         "self", verbose_name=_("successor"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="predecessors",
     )  # fmt: skip
+    # What the company itself says it does (self-declared; matching reads it).
+    description_ja = models.TextField(_("what the company does (Japanese)"), max_length=2000,
+                                      blank=True)  # fmt: skip
+    description_en = models.TextField(_("what the company does (English)"), max_length=2000,
+                                      blank=True)  # fmt: skip
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
     # The applicant on the platform, when the company applies for funding.
     organisation = models.OneToOneField(
         "accounts.Organisation", verbose_name=_("organisation on the platform"), null=True,
@@ -74,6 +80,10 @@ class Company(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_ja, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return localized(self.description_ja, self.description_en)
 
 
 class FactKind(models.TextChoices):
@@ -295,3 +305,62 @@ class Challenge(models.Model):
     @property
     def need(self) -> str:
         return localized(self.need_ja, self.need_en)
+
+
+class ResponseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    SHORTLISTED = "shortlisted", _("shortlisted")
+    PILOT = "pilot", _("in a pilot")
+    CONTRACTED = "contracted", _("contracted")
+    DECLINED = "declined", _("not taken forward")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class ChallengeResponse(models.Model):
+    """A company's proposal to a challenge, and how far it went: shortlisted, a
+    pilot, a contract under a named legal basis (``rules.responses``)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="responses")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT,
+        related_name="challenge_responses",
+    )  # fmt: skip
+    proposal_ja = models.TextField(_("the proposal (Japanese)"), max_length=4000)
+    proposal_en = models.TextField(_("the proposal (English)"), max_length=4000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ResponseStatus.choices,
+        default=ResponseStatus.SUBMITTED,
+    )  # fmt: skip
+    note = models.TextField(_("the owner's note"), max_length=2000, blank=True)
+    pilot_starts_on = models.DateField(_("pilot starts"), null=True, blank=True)
+    contract_basis = models.CharField(_("legal basis of the contract"), max_length=40, blank=True)
+    contracted_on = models.DateField(_("contract signed"), null=True, blank=True)
+    contract_yen = models.BigIntegerField(_("contract amount (yen)"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("last decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["challenge", "submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "company"], name="one_response_per_company"
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_yen__isnull=True) | Q(contract_yen__gte=0),
+                name="response_contract_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "status"], name="response_company_status")]
+        verbose_name = _("proposal to a challenge")
+        verbose_name_plural = _("proposals to challenges")
+
+    def __str__(self) -> str:
+        return f"{self.company} → {self.challenge}"
+
+    @property
+    def proposal(self) -> str:
+        return localized(self.proposal_ja, self.proposal_en)

@@ -39,3 +39,9 @@ def is_official_of(user: Any, organisation: Any) -> bool:
 
 # A need posted by a ministry (or a municipality, through the command tower).
 rules.add_perm("ecosystem.post_challenge", is_command_tower_admin | (is_ministry & is_official_of))
+rules.add_perm("ecosystem.decide_response", is_command_tower_admin | (is_ministry & is_official_of))
+# A company's officers propose for it, withdraw its proposals and keep its profile.
+rules.add_perm("ecosystem.respond_to_challenge", is_company_officer)
+rules.add_perm(
+    "ecosystem.edit_profile", is_company_officer | is_command_tower_admin | is_agency_staff
+)

@@ -23,6 +23,7 @@ from openrd.accounts.services import upsert_organisation
 from openrd.core import audit
 from openrd.core.fiscal import to_tokyo
 from openrd.core.identifiers import IdentifierError, normalize_corporate_number
+from openrd.ecosystem.keywords import valid_keywords
 from openrd.ecosystem.models import (
     SOURCE_WEIGHT,
     Company,
@@ -270,3 +271,32 @@ def _sync_organisation(company: Company, assessments: list[EligibilityAssessment
     founded_on = date.fromisoformat(founded.value) if founded else org.founded_on
     if (org.is_sme, org.founded_on) != (is_sme, founded_on):
         upsert_organisation(code=org.code, is_sme=is_sme, founded_on=founded_on)
+
+
+PROFILE = ["description_ja", "description_en", "keywords"]
+
+
+@transaction.atomic
+def update_profile(
+    company: Company, *, actor: Any, description_ja: str, description_en: str, keywords: Any
+) -> Company:
+    """What the company says it does (its officers', or the staff's): matching reads it."""
+    if not actor.has_perm("ecosystem.edit_profile", company):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    words = valid_keywords(keywords)
+    if words is None:
+        errors["keywords"] = [_("Give at most 20 keywords of at most 40 characters each.")]
+    for name, text in (("description_ja", description_ja), ("description_en", description_en)):
+        if len(text.strip()) > 2000:
+            errors[name] = [_("At most %(n)d characters.") % {"n": 2000}]
+    if errors or words is None:
+        raise ValidationError(errors)
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    before = audit.snapshot(company, PROFILE)
+    company.description_ja, company.description_en = description_ja.strip(), description_en.strip()
+    company.keywords = words
+    company.save(update_fields=[*PROFILE, "updated_at"])
+    audit.record("ecosystem.company.profile", actor=actor, obj=company, before=before,
+                 after=audit.snapshot(company, PROFILE))  # fmt: skip
+    return company

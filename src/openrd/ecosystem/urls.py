@@ -1,11 +1,22 @@
 from django.urls import path
 
-from openrd.ecosystem import views
+from openrd.ecosystem import views, views_challenges, views_companies
 
 app_name = "ecosystem"
 urlpatterns = [
     path("hubs/", views.hub_list, name="hubs"),
     path("hubs/<slug:code>/", views.hub_detail, name="hub"),
     path("challenges/", views.challenge_list, name="challenges"),
-    path("challenges/<slug:code>/", views.challenge_detail, name="challenge"),
+    path("challenges/<slug:code>/", views_challenges.challenge_detail, name="challenge"),
+    path("challenges/<slug:code>/propose/", views_challenges.propose, name="propose"),
+    path("challenges/<slug:code>/proposals/<int:pk>/step/", views_challenges.step, name="step"),
+    path("adoption/", views_challenges.adoption_page, name="adoption"),
+    path("adoption.csv", views_challenges.adoption_download, {"ext": "csv"}, name="adoption_csv"),
+    path(
+        "adoption.xlsx", views_challenges.adoption_download, {"ext": "xlsx"}, name="adoption_xlsx"
+    ),
+    path("companies/", views_companies.company_list, name="companies"),
+    path("companies/<int:pk>/", views_companies.company_detail, name="company"),
+    path("companies/<int:pk>/facts/", views_companies.declare_fact, name="declare_fact"),
+    path("companies/<int:pk>/profile/", views_companies.edit_profile, name="profile"),
 ]

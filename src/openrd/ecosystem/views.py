@@ -1,6 +1,6 @@
 """The public ecosystem pages: the hub cities, global and promotion, and each
 consortium with its members, universities, startups and their awards; the
-procurement challenges ministries and municipalities have posted."""
+list of procurement challenges (each challenge's page: ``views_challenges``)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,3 @@ def hub_detail(request: HttpRequest, code: str) -> HttpResponse:
 def challenge_list(request: HttpRequest) -> HttpResponse:
     rows = list(public_challenges().order_by("status", "-opens_on", "code")[:500])
     return render(request, "ecosystem/challenge_list.html", {"challenges": rows})
-
-
-def challenge_detail(request: HttpRequest, code: str) -> HttpResponse:
-    challenge = get_object_or_404(public_challenges(), code=code)
-    return render(request, "ecosystem/challenge_detail.html", {"challenge": challenge})

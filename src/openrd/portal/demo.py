@@ -26,6 +26,7 @@ from openrd.accounts.services import (
 from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
 from openrd.ecosystem.hubs import load_hubs
 from openrd.integrity.services import pledge, save_disclosure
+from openrd.portal.demo_ecosystem import load_ecosystem
 from openrd.portal.demo_lifecycle import load_lifecycle
 from openrd.portal.demo_repository import load_mandated_outputs, load_outputs
 from openrd.portal.demo_strategy import load_follow_up, load_follow_ups, load_sbir_subsidies
@@ -82,6 +83,7 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
         "strategy_values_entered": load_follow_up(today=to_tokyo(timezone.now()).date()),
         "sbir_subsidies_counted": load_sbir_subsidies(today=to_tokyo(timezone.now()).date()),
         "follow_ups_written": load_follow_ups(today=to_tokyo(timezone.now()).date()),
+        "ecosystem_loaded": load_ecosystem(today=to_tokyo(timezone.now()).date()),
     }
     # Last: some roles are given by the loaders above (the curator's, for the
     # institution of the award whose outputs they deposit).

@@ -23,6 +23,7 @@ from openrd.awards.models import Award
 from openrd.core.access import deny, get_visible_or_404
 from openrd.core.downloads import table_download
 from openrd.core.fiscal import format_fiscal_year, to_tokyo
+from openrd.core.forms import add_service_errors
 from openrd.core.i18n import current_lang
 from openrd.core.refusals import Refused
 from openrd.core.spreadsheet import Cell
@@ -71,7 +72,7 @@ def my_deposits(request: HttpRequest) -> HttpResponse:
                 title_en=form.cleaned_data["title_en"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("repository:deposit", output.pk)
     rows = (
@@ -88,11 +89,6 @@ def my_deposits(request: HttpRequest) -> HttpResponse:
         {"rows": listed, "form": form, "has_awards": bool(awards)},
         status=422 if form.errors else 200,
     )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 def _deposit(request: HttpRequest, pk: int) -> Output:
@@ -224,7 +220,7 @@ def deposit_page(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             target = {"file": file_form, "exception": exception_form, "apc": apc_form,
                       "metadata": form}.get(step, note_form)  # fmt: skip
-            _add_errors(target, exc)
+            add_service_errors(target, exc)
             status = 422
         except Refused as refused:
             refusal = refused

@@ -4,6 +4,7 @@ company belongs to a consortium by its address; pages and GET /api/v1/hubs."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -74,7 +75,7 @@ def test_the_pages_and_the_api(client, hubs, loaded_programs):
     listing = client.get("/ja/ecosystem/hubs/").content.decode()
     assert "グローバル拠点都市" in listing
     assert "推進拠点都市" in listing
-    assert listing.count('href="/ja/ecosystem/hubs/') == 8
+    assert len(re.findall(r'href="/ja/ecosystem/hubs/[a-z-]+/"', listing)) == 8  # one per hub
     page = client.get("/ja/ecosystem/hubs/fukuoka/").content.decode()
     assert "九州大学" in page
     assert "福岡新興株式会社" in page

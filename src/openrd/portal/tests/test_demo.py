@@ -275,3 +275,24 @@ def test_the_demo_follow_up_is_on_the_ministrys_and_the_towers_dashboards_and_fr
     assert "記入するフォローアップ" in ministry
     assert client.get(f"/ja/strategy/reports/{report.pk}/").status_code == 200
     assert load_demo()["follow_ups_written"] == []
+
+
+def test_the_demo_startups_are_assessed_and_the_challenges_show_a_proposal_and_a_contract(
+    demo, client
+):
+    from openrd.ecosystem.models import Company, EligibilityAssessment
+    from openrd.ecosystem.responses import adoption
+
+    assert len([x for x in demo["ecosystem_loaded"] if x.startswith("company")]) == 3
+    sakura = Company.objects.get(organisation__code="sakura-quantum")
+    statuses = dict(EligibilityAssessment.objects.filter(company=sakura, current=True)
+                    .values_list("rule", "status"))  # fmt: skip
+    assert statuses == {"sme": "yes", "sbir": "yes"}
+    page = client.get("/ja/ecosystem/challenges/demo-cao-disaster-robots/").content.decode()
+    assert "ひかりロボティクス株式会社（架空）" in page  # the contract is public
+    (cao,) = [a for a in adoption() if a.owner.code == "cao"]
+    assert (cao.closed, cao.with_contract, cao.rate) == (1, 1, 100.0)
+    client.force_login(User.objects.get(username="admin"))
+    bridge = client.get("/ja/ecosystem/challenges/demo-mlit-bridge-inspection/").content.decode()
+    assert "量子センサ搭載ドローン" in bridge  # the proposal, for the owner's side
+    assert bridge.index("さくら量子株式会社（架空）", bridge.index("matches-caption")) > 0

@@ -10,7 +10,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openrd.ecosystem.challenge_files import contract_bases
-from openrd.ecosystem.models import DatePrecision, FactKind, ResponseStatus
+from openrd.ecosystem.models import (
+    DatePrecision,
+    FactKind,
+    MilestoneKind,
+    MilestoneStatus,
+    ResponseStatus,
+    TopicMode,
+    TopicType,
+)
 
 TEXT = {"class": "textarea", "rows": 6}
 INPUT = {"class": "input"}
@@ -103,3 +111,66 @@ class ProfileForm(forms.Form):
         label=_("Keywords"), max_length=900, required=False, widget=forms.TextInput(attrs=INPUT),
         help_text=_("Separated by commas (、 or ,); at most 20 of at most 40 characters."),
     )  # fmt: skip
+
+
+class TopicForm(forms.Form):
+    topic_type = forms.ChoiceField(
+        label=_("Type of topic"), choices=TopicType.choices,
+        widget=forms.Select(attrs={"class": "select"}),
+    )  # fmt: skip
+    designated = forms.BooleanField(label=_("Under a designated subsidy"), required=False)
+    mode = forms.ChoiceField(
+        label=_("How the phases are run"), choices=TopicMode.choices,
+        widget=forms.Select(attrs={"class": "select"}),
+    )  # fmt: skip
+    hand_off_to = forms.ChoiceField(
+        label=_("Ministry taking over"), required=False,
+        widget=forms.Select(attrs={"class": "select"}),
+        help_text=_("Only when the topic is handed off to another ministry for the next phase."),
+    )  # fmt: skip
+    pm_name_ja = forms.CharField(label=_("Program manager"), max_length=100,
+                                 widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    goal_ja = forms.CharField(
+        label=_("The procurement or use it leads to (Japanese)"), max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
+    )  # fmt: skip
+    goal_en = forms.CharField(
+        label=_("The procurement or use it leads to (English)"), max_length=2000,
+        required=False, widget=forms.Textarea(attrs=TEXT),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, ministries: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hand_off_to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Choose…")), *[(m.code, m.name) for m in ministries]]
+
+
+class MilestoneForm(forms.Form):
+    """One row of a roadmap; a row left empty is no milestone."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *MilestoneKind.choices],
+        widget=forms.Select(attrs={"class": "select"}),
+    )  # fmt: skip
+    title_ja = forms.CharField(label=_("Milestone"), max_length=200, required=False,
+                               widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    fiscal_year = forms.IntegerField(
+        label=_("Target fiscal year"), required=False, min_value=1990, max_value=2100,
+        widget=forms.TextInput(attrs={"class": "input", "inputmode": "numeric"}),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=MilestoneStatus.choices,
+        widget=forms.Select(attrs={"class": "select"}),
+    )  # fmt: skip
+    achieved_on = forms.DateField(label=_("Achieved on"), required=False,
+                                  widget=forms.DateInput(attrs=DATE))  # fmt: skip
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("title_ja") or data.get("kind") or data.get("fiscal_year"))
+
+
+MilestoneFormSet = forms.formset_factory(
+    MilestoneForm, extra=3, max_num=30, absolute_max=30, validate_max=True
+)

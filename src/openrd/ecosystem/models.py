@@ -364,3 +364,119 @@ class ChallengeResponse(models.Model):
     @property
     def proposal(self) -> str:
         return localized(self.proposal_ja, self.proposal_en)
+
+
+class TopicType(models.TextChoices):
+    PROCUREMENT_NEED = "procurement_need", _("a procurement need of the State")
+    SOCIAL_ISSUE = "social_issue", _("a social issue to solve")
+
+
+class TopicMode(models.TextChoices):
+    ONE_MINISTRY = "one_ministry", _("one ministry through every phase")
+    HAND_OFF = "hand_off", _("handed off to another ministry for the next phase")
+
+
+class SbirTopic(models.Model):
+    """What an SBIR call's R&D topic is, as the unified rules ask (seed l.1172–1174):
+    presented from a ministry's policy needs, of a procurement-need or social-issue
+    type, run by a program manager, by one ministry or handed off to another for
+    the next phase, under a designated subsidy or not."""
+
+    call = models.OneToOneField(
+        "programs.Call", verbose_name=_("call"), on_delete=models.CASCADE,
+        related_name="sbir_topic",
+    )  # fmt: skip
+    topic_type = models.CharField(_("type of topic"), max_length=24, choices=TopicType.choices)
+    designated = models.BooleanField(_("under a designated subsidy"), default=True)
+    mode = models.CharField(
+        _("how the phases are run"), max_length=16, choices=TopicMode.choices,
+        default=TopicMode.ONE_MINISTRY,
+    )  # fmt: skip
+    hand_off_to = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("ministry taking over"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    program_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("program manager"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="sbir_topics",
+    )  # fmt: skip
+    pm_name_ja = models.CharField(_("program manager's name"), max_length=100)
+    goal_ja = models.TextField(_("the procurement or use it leads to (Japanese)"),
+                               max_length=2000)  # fmt: skip
+    goal_en = models.TextField(_("the procurement or use it leads to (English)"),
+                               max_length=2000, blank=True)  # fmt: skip
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode="hand_off", hand_off_to__isnull=False)
+                | Q(~Q(mode="hand_off"), hand_off_to__isnull=True),
+                name="sbir_topic_hand_off_names_ministry",
+            )
+        ]
+        verbose_name = _("SBIR topic")
+        verbose_name_plural = _("SBIR topics")
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+    @property
+    def goal(self) -> str:
+        return localized(self.goal_ja, self.goal_en)
+
+
+class MilestoneKind(models.TextChoices):
+    TECHNOLOGY = "technology", _("technology")
+    DEMONSTRATION = "demonstration", _("demonstration")
+    CERTIFICATION = "certification", _("certification or standard")
+    PROCUREMENT = "procurement", _("procurement by the State")
+    MARKET = "market", _("sales on the market")
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACHIEVED = "achieved", _("achieved")
+    DELAYED = "delayed", _("delayed")
+    DROPPED = "dropped", _("dropped")
+
+
+class RoadmapMilestone(models.Model):
+    """One step of a Phase 3 project's roadmap toward social implementation
+    (seed l.1184), by fiscal year, with how it went."""
+
+    award = models.ForeignKey(
+        "awards.Award", verbose_name=_("award"), on_delete=models.CASCADE,
+        related_name="roadmap",
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=16, choices=MilestoneKind.choices)
+    title_ja = models.CharField(_("milestone (Japanese)"), max_length=200)
+    title_en = models.CharField(_("milestone (English)"), max_length=200, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("target fiscal year"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=MilestoneStatus.choices,
+        default=MilestoneStatus.PLANNED,
+    )  # fmt: skip
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["award", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "order"], name="one_milestone_per_place"),
+            models.CheckConstraint(
+                condition=Q(status="achieved", achieved_on__isnull=False)
+                | Q(~Q(status="achieved"), achieved_on__isnull=True),
+                name="milestone_achieved_has_date",
+            ),
+        ]
+        verbose_name = _("roadmap milestone")
+        verbose_name_plural = _("roadmap milestones")
+
+    def __str__(self) -> str:
+        return f"{self.award} #{self.order}"
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ja, self.title_en)

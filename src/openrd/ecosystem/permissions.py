@@ -45,3 +45,28 @@ rules.add_perm("ecosystem.respond_to_challenge", is_company_officer)
 rules.add_perm(
     "ecosystem.edit_profile", is_company_officer | is_command_tower_admin | is_agency_staff
 )
+
+
+@rules.predicate
+def is_topic_owner(user: Any, call: Any) -> bool:
+    """A ministry official of the call's presenting ministry, or staff of its agency."""
+    if call is None:
+        return False
+    return call.presenting_ministry_id in role_organisation_ids(
+        user, Role.MINISTRY
+    ) or call.agency_id in role_organisation_ids(user, Role.AGENCY_STAFF)
+
+
+@rules.predicate
+def keeps_roadmap(user: Any, award: Any) -> bool:
+    """The project's own company (its officers), or staff of the agency funding it."""
+    if award is None:
+        return False
+    if award.institution_id in role_organisation_ids(user, Role.INSTITUTION_OFFICER):
+        return True
+    agency = award.call.agency_id if award.call_id else None
+    return agency is not None and agency in role_organisation_ids(user, Role.AGENCY_STAFF)
+
+
+rules.add_perm("ecosystem.define_topic", is_command_tower_admin | is_topic_owner)
+rules.add_perm("ecosystem.keep_roadmap", is_command_tower_admin | keeps_roadmap)

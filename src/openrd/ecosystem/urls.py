@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openrd.ecosystem import views, views_challenges, views_companies
+from openrd.ecosystem import views, views_challenges, views_companies, views_sbir
 
 app_name = "ecosystem"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("companies/<int:pk>/", views_companies.company_detail, name="company"),
     path("companies/<int:pk>/facts/", views_companies.declare_fact, name="declare_fact"),
     path("companies/<int:pk>/profile/", views_companies.edit_profile, name="profile"),
+    path("sbir/", views_sbir.overview, name="sbir"),
+    path("sbir/calls/<int:pk>/topic/", views_sbir.topic_edit, name="sbir_topic"),
+    path("sbir/roadmaps/<int:pk>/", views_sbir.roadmap, name="roadmap"),
 ]

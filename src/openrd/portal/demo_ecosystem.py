@@ -3,7 +3,8 @@ with facts from a (fictional) registry snapshot and their own profiles, so that
 they are assessed as SMEs and SBIR-eligible; MLIT's open trial-procurement
 challenge with the first startup's proposal waiting for a decision; and a
 Cabinet Office Open Innovation Challenge of last year that ended in a pilot
-and a contract. Left alone once loaded."""
+and a contract; and the SBIR calls' topics (METI's procurement need). Left alone
+once loaded."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from openrd.core.fiscal import TOKYO
 from openrd.ecosystem.challenges import close_challenge, post_challenge
 from openrd.ecosystem.models import Challenge, Company
 from openrd.ecosystem.responses import respond, take_step
+from openrd.ecosystem.sbir import define_topic
 from openrd.ecosystem.services import reassess, record_fact, update_profile, upsert_company
+from openrd.programs.models import Call
 
 SNAPSHOT = "法人登記情報スナップショット（デモ・架空）"
 # (organisation, prefecture, city, capital, employees, industry, keywords, description)
@@ -106,4 +109,12 @@ def load_ecosystem(*, today: date) -> list[str]:
                   contracted_on=today - timedelta(days=60), contract_yen=18_000_000)  # fmt: skip
         close_challenge(rescue, actor=tower)
         loaded.append(rescue.code)
+    for call in Call.objects.filter(program__code="sbir").order_by("opens_at"):
+        define_topic(
+            call, actor=tower, topic_type="procurement_need", pm_name_ja="経済 太郎（デモ）",
+            goal_ja="半導体製造の資源循環に資する技術として、国の実証事業での採用につなげる（デモ）。",
+            goal_en="Toward use in the State's demonstration projects on resource recycling in "
+            "semiconductor manufacturing (demo).",
+        )  # fmt: skip
+        loaded.append(f"topic {call.code}")
     return loaded

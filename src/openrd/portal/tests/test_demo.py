@@ -296,3 +296,4 @@ def test_the_demo_startups_are_assessed_and_the_challenges_show_a_proposal_and_a
     bridge = client.get("/ja/ecosystem/challenges/demo-mlit-bridge-inspection/").content.decode()
     assert "量子センサ搭載ドローン" in bridge  # the proposal, for the owner's side
     assert bridge.index("さくら量子株式会社（架空）", bridge.index("matches-caption")) > 0
+    assert "経済 太郎（デモ）" in client.get("/ja/ecosystem/sbir/").content.decode()

@@ -16,6 +16,7 @@ from openrd.ecosystem.models import (
     MilestoneKind,
     MilestoneStatus,
     ResponseStatus,
+    SupportKind,
     TopicMode,
     TopicType,
 )
@@ -174,3 +175,56 @@ class MilestoneForm(forms.Form):
 MilestoneFormSet = forms.formset_factory(
     MilestoneForm, extra=3, max_num=30, absolute_max=30, validate_max=True
 )
+
+
+class CohortForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=64, widget=forms.TextInput(attrs=INPUT))
+    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=200,
+                              widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False,
+                              widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"), widget=forms.TextInput(attrs={"class": "input",
+                                                              "inputmode": "numeric"}),
+    )  # fmt: skip
+    accelerator = forms.CharField(label=_("Accelerator running it"), max_length=200,
+                                  widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    hub = forms.ChoiceField(label=_("Hub city"), required=False,
+                            widget=forms.Select(attrs={"class": "select"}))  # fmt: skip
+    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs=DATE))
+    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs=DATE))
+    companies = forms.CharField(
+        label=_("Startups (corporate numbers)"), required=False,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 3}),
+        help_text=_("The 13-digit corporate numbers, separated by commas or new lines."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, hubs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hub"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("none")), *[(h.code, h.name) for h in hubs]]
+
+
+class SupportForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=64, widget=forms.TextInput(attrs=INPUT))
+    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=200,
+                              widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False,
+                              widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices,
+                             widget=forms.Select(attrs={"class": "select"}))  # fmt: skip
+    hub = forms.ChoiceField(label=_("Hub city"), required=False,
+                            widget=forms.Select(attrs={"class": "select"}))  # fmt: skip
+    prefecture = forms.CharField(label=_("Prefecture"), max_length=10, required=False,
+                                 widget=forms.TextInput(attrs=INPUT))  # fmt: skip
+    in_plus = forms.BooleanField(label=_("Takes part in Plus"), required=False)
+    website = forms.CharField(label=_("Website"), max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"class": "input",
+                                                            "inputmode": "url"}))  # fmt: skip
+
+    def __init__(self, *args: Any, hubs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hub"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("none")), *[(h.code, h.name) for h in hubs]]

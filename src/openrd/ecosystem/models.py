@@ -480,3 +480,137 @@ class RoadmapMilestone(models.Model):
     @property
     def title(self) -> str:
         return localized(self.title_ja, self.title_en)
+
+
+class AcceleratorProgram(models.Model):
+    """An acceleration program (the hub cities' landmark program, seed l.1140–1144)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    seed_line = models.PositiveIntegerField(_("seed line"))
+    seed_text = models.CharField(_("seed excerpt"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("acceleration program")
+        verbose_name_plural = _("acceleration programs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+    @property
+    def summary(self) -> str:
+        return localized(self.summary_ja, self.summary_en)
+
+
+class BudgetKind(models.TextChoices):
+    INITIAL = "initial", _("initial budget")
+    SUPPLEMENTARY = "supplementary", _("supplementary budget")
+
+
+class AcceleratorBudget(models.Model):
+    program = models.ForeignKey(AcceleratorProgram, on_delete=models.CASCADE,
+                                related_name="budgets")  # fmt: skip
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    kind = models.CharField(_("kind"), max_length=16, choices=BudgetKind.choices)
+    amount_yen = models.BigIntegerField(_("amount (yen)"))
+    seed_line = models.PositiveIntegerField(_("seed line"))
+    seed_text = models.CharField(_("seed excerpt"), max_length=300)
+
+    class Meta:
+        ordering = ["program", "fiscal_year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "fiscal_year", "kind"], name="one_accelerator_budget"
+            )
+        ]
+        verbose_name = _("acceleration program budget")
+        verbose_name_plural = _("acceleration program budgets")
+
+    def __str__(self) -> str:
+        return f"{self.program} FY{self.fiscal_year} {self.kind}"
+
+
+class Cohort(models.Model):
+    """One round of an acceleration program: the startups taken in, the overseas
+    accelerator that runs it, the hub city it serves."""
+
+    program = models.ForeignKey(AcceleratorProgram, on_delete=models.PROTECT,
+                                related_name="cohorts")  # fmt: skip
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    accelerator = models.CharField(_("accelerator running it"), max_length=200)
+    hub = models.ForeignKey(
+        HubConsortium, verbose_name=_("hub city"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cohorts",
+    )  # fmt: skip
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    companies = models.ManyToManyField(Company, verbose_name=_("startups"), blank=True,
+                                       related_name="cohorts")  # fmt: skip
+
+    class Meta:
+        ordering = ["-fiscal_year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start"
+            )
+        ]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)
+
+
+class SupportKind(models.TextChoices):
+    VENTURE_CAPITAL = "venture_capital", _("venture capital")
+    ACCELERATOR = "accelerator", _("accelerator or incubator")
+    MUNICIPALITY = "municipality", _("municipality")
+    UNIVERSITY = "university", _("university")
+    FINANCIAL = "financial", _("bank or other financial institution")
+    CORPORATE = "corporate", _("large company")
+    PUBLIC_BODY = "public_body", _("public support body")
+    OTHER = "other", _("other")
+
+
+class SupportOrganisation(models.Model):
+    """An organisation that supports startups, and whether it takes part in the
+    support organisations' platform Plus (seed l.1077)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=SupportKind.choices)
+    hub = models.ForeignKey(
+        HubConsortium, verbose_name=_("hub city"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="support_organisations",
+    )  # fmt: skip
+    prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
+    in_plus = models.BooleanField(_("takes part in Plus"), default=False)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("support organisation")
+        verbose_name_plural = _("support organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ja, self.name_en)

@@ -70,3 +70,5 @@ def keeps_roadmap(user: Any, award: Any) -> bool:
 
 rules.add_perm("ecosystem.define_topic", is_command_tower_admin | is_topic_owner)
 rules.add_perm("ecosystem.keep_roadmap", is_command_tower_admin | keeps_roadmap)
+# The acceleration programs' cohorts and the support organisations on record.
+rules.add_perm("ecosystem.manage_accelerators", is_command_tower_admin | is_ministry)

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from openrd.ecosystem import views, views_challenges, views_companies, views_sbir
+from openrd.ecosystem import (
+    views,
+    views_accelerators,
+    views_challenges,
+    views_companies,
+    views_sbir,
+)
 
 app_name = "ecosystem"
 urlpatterns = [
@@ -22,4 +28,8 @@ urlpatterns = [
     path("sbir/", views_sbir.overview, name="sbir"),
     path("sbir/calls/<int:pk>/topic/", views_sbir.topic_edit, name="sbir_topic"),
     path("sbir/roadmaps/<int:pk>/", views_sbir.roadmap, name="roadmap"),
+    path("accelerators/", views_accelerators.accelerator_page, name="accelerators"),
+    path("accelerators/cohorts/", views_accelerators.save_cohort, name="save_cohort"),
+    path("support/", views_accelerators.support_page, name="support"),
+    path("support/save/", views_accelerators.save_support, name="save_support"),
 ]

@@ -24,6 +24,7 @@ from openrd.accounts.services import (
     upsert_organisation,
 )
 from openrd.core.fiscal import TOKYO, fiscal_year_of, to_tokyo
+from openrd.ecosystem.accelerators import load_accelerators
 from openrd.ecosystem.hubs import load_hubs
 from openrd.integrity.services import pledge, save_disclosure
 from openrd.portal.demo_ecosystem import load_ecosystem
@@ -58,6 +59,7 @@ def load_demo(path: Path = DEMO_FILE, *, password: str = DEMO_PASSWORD) -> dict[
     # After the programs: the strategy's measures name them.
     load_strategies()
     load_hubs()
+    load_accelerators()
     created = []
     for entry in data.get("users", []):
         if User.objects.filter(username=entry["username"]).exists():

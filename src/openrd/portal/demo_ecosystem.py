@@ -12,8 +12,9 @@ from datetime import date, datetime, time, timedelta
 
 from openrd.accounts.models import Organisation, User
 from openrd.core.fiscal import TOKYO
+from openrd.ecosystem.accelerators import save_cohort, save_support_organisation
 from openrd.ecosystem.challenges import close_challenge, post_challenge
-from openrd.ecosystem.models import Challenge, Company
+from openrd.ecosystem.models import AcceleratorProgram, Challenge, Company, HubConsortium
 from openrd.ecosystem.responses import respond, take_step
 from openrd.ecosystem.sbir import define_topic
 from openrd.ecosystem.services import reassess, record_fact, update_profile, upsert_company
@@ -109,6 +110,22 @@ def load_ecosystem(*, today: date) -> list[str]:
                   contracted_on=today - timedelta(days=60), contract_yen=18_000_000)  # fmt: skip
         close_challenge(rescue, actor=tower)
         loaded.append(rescue.code)
+    program = AcceleratorProgram.objects.order_by("code").first()
+    hikari = companies.get("hikari-robotics")
+    if program is not None and hikari is not None:
+        save_cohort(
+            actor=tower, program=program, code="demo-fukuoka-2025", fiscal_year=2025,
+            name_ja="福岡アクセラレーション 2025（デモ）",
+            accelerator="海外トップアクセラレータ（デモ・架空）",
+            hub=HubConsortium.objects.filter(code="fukuoka").first(),
+            starts_on=date(2025, 7, 1), ends_on=date(2025, 12, 20), companies=[hikari],
+        )  # fmt: skip
+        save_support_organisation(
+            actor=tower, code="demo-fukuoka-vc", name_ja="福岡ベンチャーキャピタル（デモ・架空）",
+            kind="venture_capital", in_plus=True,
+            hub=HubConsortium.objects.filter(code="fukuoka").first(), prefecture="福岡県",
+        )  # fmt: skip
+        loaded.append("cohort demo-fukuoka-2025")
     for call in Call.objects.filter(program__code="sbir").order_by("opens_at"):
         define_topic(
             call, actor=tower, topic_type="procurement_need", pm_name_ja="経済 太郎（デモ）",

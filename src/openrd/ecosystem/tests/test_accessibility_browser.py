@@ -2,8 +2,9 @@
 Japanese and in English: the companies, a company's page for the public and for
 its officer (with a fact refused), a challenge for the public, for a startup's
 officer (proposing) and for its owner (proposals, a decision refused, matches),
-the adoption rates, SBIR's topics and phases, a Phase 3 roadmap (with its form)
-and a topic's form."""
+the adoption rates, SBIR's topics and phases, a Phase 3 roadmap (with its form),
+a topic's form, the acceleration programs and the support organisations (with
+the staff's forms)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from openrd.accounts.services import assign_role, upsert_organisation
 from openrd.accounts.tests.factories import UserFactory
 from openrd.awards.services import create_award
 from openrd.core.fiscal import to_tokyo
+from openrd.ecosystem.accelerators import load_accelerators
 from openrd.ecosystem.challenges import post_challenge
 from openrd.ecosystem.hubs import load_hubs
 from openrd.ecosystem.responses import respond
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_ecosystem_pages_pass_axe(page, site, loaded_programs, lang):
     load_hubs()
+    load_accelerators()
     today = to_tokyo(timezone.now()).date()
     tower = UserFactory(username="tower", roles=[Role.COMMAND_TOWER_ADMIN])
     official = UserFactory(username="mlit-official")
@@ -71,12 +74,16 @@ def test_the_ecosystem_pages_pass_axe(page, site, loaded_programs, lang):
     journeys = [
         (None, [("companies", "/ecosystem/companies/"), ("a company", company_url),
                 ("a challenge", challenge_url), ("adoption", "/ecosystem/adoption/"),
-                ("SBIR", "/ecosystem/sbir/"), ("a roadmap", roadmap_url)]),
+                ("SBIR", "/ecosystem/sbir/"),
+                ("accelerators", "/ecosystem/accelerators/"), ("support", "/ecosystem/support/"),
+                ("a roadmap", roadmap_url)]),
         (officer, [("a company for its officer", company_url),
                    ("a challenge to propose for", challenge_url),
                    ("a roadmap with its form", roadmap_url)]),
         (nedo, [("a topic's form", f"/ecosystem/sbir/calls/{call.pk}/topic/")]),
         (official, [("a challenge for its owner", challenge_url)]),
+        (tower, [("accelerators with the cohort form", "/ecosystem/accelerators/"),
+                 ("support organisations with their form", "/ecosystem/support/")]),
     ]  # fmt: skip
     axe = Checker(page)
     for user, pages in journeys:

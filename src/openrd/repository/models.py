@@ -216,13 +216,14 @@ class Output(models.Model):
             models.Index(fields=["institution", "status"], name="output_institution_status"),
             models.Index(fields=["concept_id", "version_number"], name="output_concept"),
             # The OA share per fiscal year, whole and per program (counted versions only).
+            # With the deposit status, so that counting reads the index alone.
             models.Index(
-                fields=["compliance_fiscal_year", "compliance_status"],
+                fields=["compliance_fiscal_year", "compliance_status", "status"],
                 name="output_compliance_fy",
                 condition=Q(is_latest=True),
             ),
             models.Index(
-                fields=["program", "compliance_fiscal_year", "compliance_status"],
+                fields=["program", "compliance_fiscal_year", "compliance_status", "status"],
                 name="output_compliance_program",
                 condition=Q(is_latest=True),
             ),

@@ -275,6 +275,9 @@ def _chart(view: dict[str, Any]) -> str:
     )
 
 
+BEHIND = 200  # the records shown behind a value
+
+
 def _behind(indicator: Indicator, view: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
     if not indicator.is_computed or not view["values"]:
         return {}
@@ -295,7 +298,12 @@ def _behind(indicator: Indicator, view: dict[str, Any], request: HttpRequest) ->
     awards = metrics.awards_behind(indicator.computed, indicator.program, year)
     if awards is None:
         return {"years": years, "year": year, "awards": None}
-    return {"years": years, "year": year, "awards": list(awards[:200]), "total": awards.count()}
+    # One row past the page says whether there are more: no count over a
+    # nation's awards on every view of the page.
+    rows = list(awards[: BEHIND + 1])
+    more = len(rows) > BEHIND
+    return {"years": years, "year": year, "awards": rows[:BEHIND], "more": more,
+            "total": len(rows[:BEHIND])}  # fmt: skip
 
 
 def _indicator_context(

@@ -32,11 +32,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='output',
-            index=models.Index(condition=models.Q(('is_latest', True)), fields=['compliance_fiscal_year', 'compliance_status'], name='output_compliance_fy'),
+            index=models.Index(condition=models.Q(('is_latest', True)), fields=['compliance_fiscal_year', 'compliance_status', 'status'], name='output_compliance_fy'),
         ),
         migrations.AddIndex(
             model_name='output',
-            index=models.Index(condition=models.Q(('is_latest', True)), fields=['program', 'compliance_fiscal_year', 'compliance_status'], name='output_compliance_program'),
+            index=models.Index(condition=models.Q(('is_latest', True)), fields=['program', 'compliance_fiscal_year', 'compliance_status', 'status'], name='output_compliance_program'),
         ),
         migrations.AddIndex(
             model_name='output',

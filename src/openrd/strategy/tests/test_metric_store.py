@@ -169,3 +169,19 @@ def test_the_reads_of_one_page_share_one_inline_budget(award, settings, monkeypa
     assert (first.stale, first.values) == (False, {2024: 1, 2025: 1})
     assert (second.stale, second.values) == (True, {2024: 1})
     assert metric_store.read("award_count", sbir).stale is False  # alone, outside a page
+
+
+def test_the_records_behind_a_value_say_when_there_are_more_than_shown(
+    client, award, mini, monkeypatch
+):
+    from openrd.strategy import views
+
+    award("C-1", 2023, 30_000_000)
+    award("C-2", 2023, 10_000_000)
+    page = client.get("/en/strategy/indicators/mini-sbir-spending/?fy=2023").content.decode()
+    assert "2 awards behind the value" in page
+    monkeypatch.setattr(views, "BEHIND", 1)
+    page = client.get("/en/strategy/indicators/mini-sbir-spending/?fy=2023").content.decode()
+    assert "The first 1 award behind the value of" in page
+    assert "C-1" in page  # the largest budget first
+    assert "C-2" not in page

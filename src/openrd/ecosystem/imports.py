@@ -74,8 +74,13 @@ class ImportRefused(Exception):
         self.report = report
 
 
-def _rows(content: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {column key: text}) for each data row."""
+Columns = dict[str, set[str]]
+
+
+def read_rows(content: bytes, name: str, columns: Columns = COLUMNS
+              ) -> list[tuple[int, dict[str, str]]]:  # fmt: skip
+    """(row number, {column key: text}) for each data row of a CSV or JSON file,
+    its columns named as in ``columns`` (key → the names it may have)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -86,24 +91,24 @@ def _rows(content: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
         except json.JSONDecodeError as exc:
             raise ValidationError({"file": [_("The file is not valid JSON.")]}) from exc
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ValidationError({"file": [_("Give a JSON array of objects, one a company.")]})
-        return [(n, _keyed(r)) for n, r in enumerate(data, start=1)]
+            raise ValidationError({"file": [_("Give a JSON array of objects, one a row.")]})
+        return [(n, _keyed(r, columns)) for n, r in enumerate(data, start=1)]
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
-    keys = [_key(h) for h in header]
+    keys = [_key(h, columns) for h in header]
     return [(n, {k: v.strip() for k, v in zip(keys, row, strict=False) if k})
             for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)]  # fmt: skip
 
 
-def _key(header: str) -> str:
+def _key(header: str, columns: Columns) -> str:
     text = header.strip()
-    return next((k for k, names in COLUMNS.items() if text in names or text.lower() in names), "")
+    return next((k for k, names in columns.items() if text in names or text.lower() in names), "")
 
 
-def _keyed(row: dict[str, Any]) -> dict[str, str]:
+def _keyed(row: dict[str, Any], columns: Columns) -> dict[str, str]:
     out = {}
     for name, value in row.items():
-        key = _key(str(name))
+        key = _key(str(name), columns)
         if key and value is not None:
             out[key] = str(value).strip()
     return out
@@ -170,7 +175,7 @@ def import_snapshot(content: bytes, name: str, *, actor: Any, as_of: date,
     if not actor.has_perm("ecosystem.record_registry_fact"):
         raise PermissionDenied
     report = ImportReport()
-    rows = _rows(content, name)
+    rows = read_rows(content, name)
     if len(rows) > MAX_ROWS:
         raise ValidationError({"file": [_("Import at most %(n)d rows at a time.") % {
             "n": MAX_ROWS}]})  # fmt: skip

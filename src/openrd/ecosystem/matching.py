@@ -28,6 +28,7 @@ from openrd.ecosystem.rules.matching import (
     rank_candidates,
     rank_needs,
 )
+from openrd.ecosystem.sbir_imports import phase_reached_elsewhere
 
 SBIR = "sbir"
 PHASE_CODES = {"phase1": 1, "phase2": 2, "phase3": 3}
@@ -66,6 +67,8 @@ def candidates(companies: Iterable[Company]) -> list[Candidate]:
         titles[company] += [title_ja, title_en]
         if program == SBIR:
             phase[company] = max(phase[company], PHASE_CODES.get(element or "", 0))
+    for company, reached in phase_reached_elsewhere([c.pk for c in rows]).items():
+        phase[company] = max(phase[company], reached)  # phases reached outside the platform
     status: dict[int, dict[str, str]] = defaultdict(dict)
     for company, rule, value in EligibilityAssessment.objects.filter(
         company__in=[c.pk for c in rows], current=True, rule__in=ELIGIBILITY_RULES

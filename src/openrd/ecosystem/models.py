@@ -614,3 +614,38 @@ class SupportOrganisation(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_ja, self.name_en)
+
+
+class SbirAwardRecord(models.Model):
+    """An SBIR award to the company from a public record (a ministry's list of
+    selected firms, the SBIR site), not an award run on this platform: the
+    phases a company reached elsewhere count as reached."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sbir_records")
+    ministry = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("ministry"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    phase = models.PositiveSmallIntegerField(_("phase"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    amount_yen = models.BigIntegerField(_("amount (yen)"), null=True, blank=True)
+    source_ref = models.CharField(_("source"), max_length=200)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        ordering = ["company", "fiscal_year", "phase", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "ministry", "fiscal_year", "phase", "title_ja"],
+                name="one_sbir_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__gte=1, phase__lte=3), name="sbir_record_phase_1_to_3"
+            ),
+        ]
+        verbose_name = _("SBIR award on public record")
+        verbose_name_plural = _("SBIR awards on public record")
+
+    def __str__(self) -> str:
+        return f"{self.company} FY{self.fiscal_year} Phase {self.phase}"

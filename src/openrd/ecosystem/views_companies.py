@@ -63,8 +63,9 @@ def _context(request: HttpRequest, company: Company, **forms: Any) -> dict[str, 
     facts = [(f, f.pk in counting) for f in company.facts.order_by("kind", "-as_of", "source")]
     officer = user.has_perm("ecosystem.declare_fact", company)
     awards = _phases(company)
+    records = list(company.sbir_records.select_related("ministry"))
     reached = sorted({matching.PHASE_CODES.get(a.element.code if a.element else "", 0)
-                      for a in awards} - {0})  # fmt: skip
+                      for a in awards} | {r.phase for r in records} - {0})  # fmt: skip
     outcomes = company.challenge_responses.select_related("challenge")
     if not officer:  # the public sees public procurement only
         outcomes = outcomes.filter(status__in=[ResponseStatus.PILOT, ResponseStatus.CONTRACTED])
@@ -75,6 +76,7 @@ def _context(request: HttpRequest, company: Company, **forms: Any) -> dict[str, 
         "facts": facts,
         "assessments": list(company.assessments.filter(current=True).order_by("rule")),
         "sbir_awards": awards,
+        "sbir_records": records,
         "phases_reached": reached,
         "hubs": hubs_of(company),
         "outcomes": list(outcomes.order_by("-submitted_at")),

@@ -110,3 +110,23 @@ def test_only_staff_import_registry_snapshots(loaded_programs):
     officer = UserFactory(username="officer", roles=[Role.INSTITUTION_OFFICER])
     with pytest.raises(PermissionDenied):
         import_snapshot(GOOD, "houjin.csv", actor=officer, as_of=date(2026, 4, 1))
+
+
+def test_the_command_imports_a_snapshot_or_lists_every_bad_row(tower, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv("1234567890123,誤り株式会社,,,,,,"))
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing imported: 1 error"):
+        call_command("import_companies", str(bad), "--as", "tower", stderr=err)
+    assert "row 2, corporate_number" in err.getvalue()
+    good = tmp_path / "houjin.csv"
+    good.write_bytes(GOOD)
+    out = StringIO()
+    call_command("import_companies", str(good), "--as", "tower", "--as-of", "2026-04-01",
+                 "--source", "snapshot 2026-04", stdout=out)  # fmt: skip
+    assert "2 compan(y/ies) created" in out.getvalue()
+    assert CompanyFact.objects.filter(source_ref="snapshot 2026-04").count() == 8

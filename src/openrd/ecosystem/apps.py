@@ -8,4 +8,4 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Innovation ecosystem")
 
     def ready(self) -> None:
-        from openrd.ecosystem import permissions  # noqa: F401
+        from openrd.ecosystem import my_tasks, permissions  # noqa: F401

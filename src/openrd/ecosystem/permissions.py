@@ -8,8 +8,13 @@ from typing import Any
 
 import rules
 
-from openrd.accounts.models import Role
-from openrd.accounts.permissions import is_agency_staff, is_command_tower_admin, is_ministry
+from openrd.accounts.models import OrganisationKind, Role
+from openrd.accounts.permissions import (
+    is_agency_staff,
+    is_command_tower_admin,
+    is_institution_officer,
+    is_ministry,
+)
 from openrd.accounts.queries import role_organisation_ids
 
 
@@ -37,9 +42,23 @@ def is_official_of(user: Any, organisation: Any) -> bool:
     )
 
 
-# A need posted by a ministry (or a municipality, through the command tower).
-rules.add_perm("ecosystem.post_challenge", is_command_tower_admin | (is_ministry & is_official_of))
-rules.add_perm("ecosystem.decide_response", is_command_tower_admin | (is_ministry & is_official_of))
+@rules.predicate
+def is_municipal_officer_of(user: Any, organisation: Any) -> bool:
+    """An officer of that municipality on the platform (its own challenges)."""
+    return (
+        organisation is not None
+        and organisation.kind == OrganisationKind.MUNICIPALITY
+        and organisation.pk in role_organisation_ids(user, Role.INSTITUTION_OFFICER)
+    )
+
+
+# The owner of a challenge: a ministry's official, a municipality's officer, the command tower.
+owns_challenges = (
+    is_command_tower_admin | (is_ministry & is_official_of)
+    | (is_institution_officer & is_municipal_officer_of)
+)  # fmt: skip
+rules.add_perm("ecosystem.post_challenge", owns_challenges)
+rules.add_perm("ecosystem.decide_response", owns_challenges)
 # A company's officers propose for it, withdraw its proposals and keep its profile.
 rules.add_perm("ecosystem.respond_to_challenge", is_company_officer)
 rules.add_perm(

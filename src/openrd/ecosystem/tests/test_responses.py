@@ -235,3 +235,35 @@ def test_the_company_page_shows_sourced_facts_and_its_officer_declares_its_own_o
     company.refresh_from_db()
     assert company.keywords == ["橋梁", "ドローン", "AI"]
     assert client.get("/en/ecosystem/companies/").status_code == 200
+
+
+def test_the_owner_finds_the_proposals_to_decide_on_its_dashboard(world):
+    from openrd.core.my_tasks import tasks_for
+
+    propose(world)
+    tasks = [t for t in tasks_for(world["official"], NOW) if t.kind.startswith("ecosystem")]
+    assert [t.title for t in tasks] == ["橋梁ドローン株式会社"]
+    assert tasks[0].url.startswith("/ja/ecosystem/challenges/mlit-bridge/")
+    assert [t for t in tasks_for(world["a"][1], NOW) if t.kind.startswith("ecosystem")] == []
+
+
+def test_a_municipality_s_officer_posts_and_decides_for_it_alone(world):
+    city = upsert_organisation(code="fukuoka-city", kind="municipality", name_ja="福岡市")
+    officer = UserFactory(username="city-officer")
+    assign_role(officer, Role.INSTITUTION_OFFICER, organisation=city)
+    challenge = post_challenge(
+        actor=officer, code="fukuoka-trial", owner=city, kind="trial_procurement",
+        title_ja="トライアル発注", need_ja="市の施設の省エネ", opens_on=OPENS, closes_on=CLOSES,
+        publish=True,
+    )  # fmt: skip
+    company, startup_officer = world["a"]
+    response = responses.respond(actor=startup_officer, challenge=challenge, company=company,
+                                 proposal_ja="省エネ提案", now=NOW)  # fmt: skip
+    responses.take_step(response, actor=officer, to="shortlisted")
+    with pytest.raises(PermissionDenied):
+        post_challenge(actor=officer, code="mlit-x", owner=Organisation.objects.get(code="mlit"),
+                       kind="trial_procurement", title_ja="x", need_ja="x", opens_on=OPENS,
+                       closes_on=CLOSES)  # fmt: skip
+    other = world["b"][1]  # a startup's officer is no municipality's
+    with pytest.raises(PermissionDenied):
+        responses.take_step(response, actor=other, to="pilot", pilot_starts_on=PILOT)

@@ -16,6 +16,7 @@ from openrd.accounts.api_auth import optional_auth
 from openrd.core.api_schemas import ErrorOut, ValidationErrorOut
 from openrd.ecosystem.challenges import public_challenges
 from openrd.ecosystem.models import Company, HubConsortium
+from openrd.ecosystem.sbir import phases_reached
 from openrd.ecosystem.services import current_facts
 
 router = Router(tags=["ecosystem"])
@@ -63,6 +64,9 @@ class CompanyOut(Schema):
     successor: str | None = Field(description="The successor's corporate number")
     facts: list[FactOut]
     assessments: list[AssessmentOut]
+    sbir_phases_reached: list[int] = Field(
+        description="The SBIR phases (1–3) reached: awards here and on public record"
+    )
 
 
 @router.get(
@@ -94,6 +98,7 @@ def get_company(request: HttpRequest, corporate_number: CorporateNumber) -> dict
              "facts": a.facts, "reasons": a.reasons, "on": a.on, "assessed_at": a.assessed_at}
             for a in company.assessments.filter(current=True).order_by("rule")
         ],
+        "sbir_phases_reached": phases_reached(company),
     }  # fmt: skip
 
 

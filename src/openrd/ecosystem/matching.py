@@ -28,10 +28,10 @@ from openrd.ecosystem.rules.matching import (
     rank_candidates,
     rank_needs,
 )
+from openrd.ecosystem.sbir import PHASE_NUMBERS
 from openrd.ecosystem.sbir_imports import phase_reached_elsewhere
 
 SBIR = "sbir"
-PHASE_CODES = {"phase1": 1, "phase2": 2, "phase3": 3}
 # The assessment that says whether a company is a startup or SME for matching:
 # SBIR's where there is one (it adds the age rule), else the SME Act's.
 ELIGIBILITY_RULES = ("sbir", "sme")
@@ -66,7 +66,7 @@ def candidates(companies: Iterable[Company]) -> list[Candidate]:
         company = orgs[org]
         titles[company] += [title_ja, title_en]
         if program == SBIR:
-            phase[company] = max(phase[company], PHASE_CODES.get(element or "", 0))
+            phase[company] = max(phase[company], PHASE_NUMBERS.get(element or "", 0))
     for company, reached in phase_reached_elsewhere([c.pk for c in rows]).items():
         phase[company] = max(phase[company], reached)  # phases reached outside the platform
     status: dict[int, dict[str, str]] = defaultdict(dict)

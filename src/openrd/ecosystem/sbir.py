@@ -222,3 +222,19 @@ def progress(milestones: list[RoadmapMilestone]) -> Progress:
         sum(m.status == MilestoneStatus.DELAYED for m in kept),
         len(kept),
     )
+
+
+PHASE_NUMBERS = {"phase1": 1, "phase2": 2, "phase3": 3}
+
+
+def phases_reached(company: Any) -> list[int]:
+    """The SBIR phases the company reached: its awards here, and those on public
+    record elsewhere (``SbirAwardRecord``)."""
+    here = set()
+    if company.organisation_id is not None:
+        codes = Award.objects.filter(
+            institution_id=company.organisation_id, program__code=SBIR
+        ).values_list("element__code", flat=True)
+        here = {PHASE_NUMBERS[c] for c in codes if c in PHASE_NUMBERS}
+    elsewhere = set(company.sbir_records.values_list("phase", flat=True))
+    return sorted(here | elsewhere)

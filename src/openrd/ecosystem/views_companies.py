@@ -26,6 +26,7 @@ from openrd.ecosystem.forms import FactForm, ProfileForm
 from openrd.ecosystem.hubs import hubs_of
 from openrd.ecosystem.keywords import split_keywords
 from openrd.ecosystem.models import Company, FactSource, ResponseStatus
+from openrd.ecosystem.sbir import phases_reached
 from openrd.ecosystem.services import current_facts, record_fact, update_profile
 
 COMPANIES = listing.Listing(
@@ -64,8 +65,6 @@ def _context(request: HttpRequest, company: Company, **forms: Any) -> dict[str, 
     officer = user.has_perm("ecosystem.declare_fact", company)
     awards = _phases(company)
     records = list(company.sbir_records.select_related("ministry"))
-    reached = sorted({matching.PHASE_CODES.get(a.element.code if a.element else "", 0)
-                      for a in awards} | {r.phase for r in records} - {0})  # fmt: skip
     outcomes = company.challenge_responses.select_related("challenge")
     if not officer:  # the public sees public procurement only
         outcomes = outcomes.filter(status__in=[ResponseStatus.PILOT, ResponseStatus.CONTRACTED])
@@ -77,7 +76,7 @@ def _context(request: HttpRequest, company: Company, **forms: Any) -> dict[str, 
         "assessments": list(company.assessments.filter(current=True).order_by("rule")),
         "sbir_awards": awards,
         "sbir_records": records,
-        "phases_reached": reached,
+        "phases_reached": phases_reached(company),
         "hubs": hubs_of(company),
         "outcomes": list(outcomes.order_by("-submitted_at")),
         "matches": matching.challenges_for(company, limit=10),

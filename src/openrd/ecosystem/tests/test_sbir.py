@@ -89,6 +89,8 @@ def test_the_company_page_lists_every_phase_reached(client, world):
     page = client.get(f"/ja/ecosystem/companies/{world['company'].pk}/").content.decode()
     assert "フェーズ1、フェーズ3" in page
     assert "R-3" in page
+    number_ = world["company"].corporate_number
+    assert client.get(f"/api/v1/companies/{number_}").json()["sbir_phases_reached"] == [1, 3]
 
 
 def test_the_company_keeps_its_phase_3_roadmap_and_a_bad_row_saves_nothing(client, world):

@@ -75,3 +75,4 @@ def test_only_staff_import_and_the_command_reports(staff, tmp_path, client):
     page = client.get(f"/ja/ecosystem/companies/{company.pk}/").content.decode()
     assert "フェーズ3" in page
     assert "実証" in page
+    assert client.get(f"/api/v1/companies/{A}").json()["sbir_phases_reached"] == [3]

@@ -95,6 +95,17 @@ def fiscal_year_of(d: date) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
+def requested_fiscal_year(value: str | None, *, today: date) -> int:
+    """The fiscal year a page was asked for (``?fy=2024``), or the current one
+    when none, not a number, or outside 1990–2100."""
+    current = fiscal_year_of(today)
+    try:
+        year = int(value) if value else current
+    except ValueError:
+        return current
+    return year if 1990 <= year <= 2100 else current
+
+
 def fiscal_year_bounds(fy: int) -> tuple[date, date]:
     """First and last day of fiscal year ``fy``, both inclusive."""
     return date(fy, 4, 1), date(fy + 1, 3, 31)

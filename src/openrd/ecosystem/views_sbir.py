@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openrd.accounts.models import Organisation, OrganisationKind
 from openrd.awards.models import Award
 from openrd.core.access import deny
-from openrd.core.fiscal import fiscal_year_of, to_tokyo
+from openrd.core.fiscal import fiscal_year_of, requested_fiscal_year, to_tokyo
 from openrd.core.forms import add_service_errors
 from openrd.ecosystem import sbir
 from openrd.ecosystem.forms import MilestoneFormSet, TopicForm
@@ -27,12 +27,7 @@ from openrd.programs.models import Call
 
 
 def _year(request: HttpRequest) -> int:
-    this_year = fiscal_year_of(to_tokyo(timezone.now()).date())
-    try:
-        year = int(request.GET.get("fy", this_year))
-    except ValueError:
-        return this_year
-    return year if 1990 <= year <= 2100 else this_year
+    return requested_fiscal_year(request.GET.get("fy"), today=to_tokyo(timezone.now()).date())
 
 
 def overview(request: HttpRequest) -> HttpResponse:

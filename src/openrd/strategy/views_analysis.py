@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from openrd.core.charts import line_chart_svg
 from openrd.core.downloads import table_download
-from openrd.core.fiscal import fiscal_year_of, format_fiscal_year, to_tokyo
+from openrd.core.fiscal import (
+    fiscal_year_of,
+    format_fiscal_year,
+    requested_fiscal_year,
+    to_tokyo,
+)
 from openrd.core.i18n import current_lang
 from openrd.core.spreadsheet import Cell
 from openrd.strategy import analysis
@@ -24,12 +29,7 @@ Table = tuple[list[str], list[list[Cell]]]
 
 
 def _year(request: HttpRequest) -> int:
-    this_year = fiscal_year_of(to_tokyo(timezone.now()).date())
-    try:
-        year = int(request.GET.get("fy", this_year))
-    except ValueError:
-        return this_year
-    return year if 1990 <= year <= 2100 else this_year
+    return requested_fiscal_year(request.GET.get("fy"), today=to_tokyo(timezone.now()).date())
 
 
 def _percent(value: Any) -> str:

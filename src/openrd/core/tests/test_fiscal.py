@@ -205,3 +205,14 @@ def test_format_tokyo_datetime_keeps_nonzero_seconds():
     dt = tokyo_datetime(2024, 3, 31, 23, 59, 59)
     assert format_tokyo_datetime(dt, "ja") == "令和6年3月31日 23:59:59（日本時間）"
     assert format_tokyo_datetime(dt, "en") == "31 March 2024 23:59:59 JST"
+
+
+def test_the_requested_fiscal_year_falls_back_to_the_current_one():
+    from openrd.core.fiscal import requested_fiscal_year
+
+    today = date(2026, 3, 31)  # still FY2025
+    assert requested_fiscal_year("2024", today=today) == 2024
+    assert requested_fiscal_year(None, today=today) == 2025
+    assert requested_fiscal_year("", today=today) == 2025
+    assert requested_fiscal_year("令和6", today=today) == 2025
+    assert requested_fiscal_year("1800", today=today) == 2025

@@ -13,7 +13,8 @@ The inputs are the output's own row and files, its award (start), the award's
 call (opening), its program (code, rules) and the article it is the back data
 of. Their saves re-judge the outputs concerned here (``connect``): at once when
 they are few, else marked unjudged (blank) for ``judge_unjudged``, which the
-scheduler runs every few minutes and every roll-up runs first. Writes that send
+scheduler runs every few minutes (a roll-up judges a few before it counts); a
+save that changes nothing the mandate reads re-judges nothing. Writes that send
 no signals (bulk loads, ``update()``) are caught by the nightly re-judgement of
 everything (``judge_all``) or ``manage.py judge_outputs`` after a bulk load.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from openrd.awards.models import Award
 from openrd.core.fiscal import fiscal_year_of, to_tokyo
@@ -59,6 +60,8 @@ CHUNK = 2000
 # Saves of an award, call or program re-judge up to this many outputs at once;
 # beyond it the outputs wait (blank) for the scheduler or the next roll-up.
 INLINE = 500
+# A read judges at most this many unjudged outputs before it counts.
+READ_JUDGES = 2000
 
 S = ComplianceStatus
 
@@ -115,10 +118,14 @@ def judge_rows(rows: QuerySet[Output]) -> int:
         done += len(chunk)
 
 
-def judge_unjudged() -> int:
+def judge_unjudged(limit: int | None = None) -> int:
     """Judge the outputs that have no verdict yet (new through a bulk load, or
-    marked by a change of many at once)."""
-    return judge_rows(Output.objects.filter(compliance_status=""))
+    marked by a change of many at once); at most ``limit`` of them."""
+    rows = Output.objects.filter(compliance_status="")
+    if limit is not None:
+        first = list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+        rows = Output.objects.filter(pk__in=first)
+    return judge_rows(rows)
 
 
 def judge_all() -> int:
@@ -148,8 +155,10 @@ def mandated() -> Q:
 
 
 def counts(rows: QuerySet[Output], today: date, *group: str) -> list[dict[str, Any]]:
-    """The counted outputs of ``rows`` per ``group`` columns and status on ``today``."""
-    judge_unjudged()
+    """The counted outputs of ``rows`` per ``group`` columns and status on ``today``.
+    A few unjudged ones are judged first; after a change of many, the rest wait
+    for the scheduler (minutes) rather than the reader."""
+    judge_unjudged(limit=READ_JUDGES)
     per_status = {s.value: Count("pk", filter=in_status(s, today)) for s in S}
     return list(counted(rows).values(*group).annotate(**per_status).order_by())
 
@@ -207,7 +216,37 @@ def _outputs_reading(obj: models.Model) -> QuerySet[Output]:
     raise TypeError(f"no verdict reads {type(obj).__name__}")
 
 
-def _changed(
+# What the mandate reads of the rows around an output: a save that changes none
+# of it (a program's preset reloaded as it was, an award's budget) re-judges nothing.
+READ_AROUND: dict[type[models.Model], tuple[str, ...]] = {
+    Award: ("starts_on", "call_id", "program_id"),
+    Call: ("opens_at",),
+    Program: ("code", "rules"),
+}
+# Output fields a verdict does not read (saving only them re-judges nothing).
+_NOT_INPUTS = {"datestamp", "updated_at", "revision", "is_latest", *FIELDS}
+
+
+def _remember(sender: type[models.Model], instance: models.Model, raw: bool = False,
+              **_: Any) -> None:  # fmt: skip
+    fields = READ_AROUND[sender]
+    before = None
+    if not raw and instance.pk is not None:
+        before = sender._default_manager.filter(pk=instance.pk).values_list(*fields).first()
+    instance._verdict_inputs_before = before  # type: ignore[attr-defined]
+
+
+def _around_changed(sender: type[models.Model], instance: models.Model, raw: bool = False,
+                    created: bool = False, **_: Any) -> None:  # fmt: skip
+    if raw or created:
+        return  # loaddata: judged by judge_unjudged; a new row has no outputs yet
+    before = getattr(instance, "_verdict_inputs_before", None)
+    if before is not None and before == tuple(getattr(instance, f) for f in READ_AROUND[sender]):
+        return
+    rejudge(_outputs_reading(instance))
+
+
+def _output_changed(
     sender: type[models.Model],
     instance: models.Model,
     raw: bool = False,
@@ -218,19 +257,17 @@ def _changed(
         return  # loaddata: judged by judge_unjudged
     if sender is Output and update_fields is not None and set(update_fields) <= _NOT_INPUTS:
         return
-    if sender is Output:
-        judge_rows(_outputs_reading(instance))  # one output and its back data: always now
-    else:
-        rejudge(_outputs_reading(instance))
-
-
-# Output fields a verdict does not read (saving only them re-judges nothing).
-_NOT_INPUTS = {"datestamp", "updated_at", "revision", "is_latest", *FIELDS}
+    judge_rows(_outputs_reading(instance))  # one output (and its back data): always now
 
 
 def connect() -> None:
-    for model in (Output, OutputFile, Award, Call, Program):
+    own: tuple[type[models.Model], ...] = (Output, OutputFile)
+    for model in own:
         uid = f"repository.compliance_store.{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid)
-    uid = "repository.compliance_store.file-deleted"
-    post_delete.connect(_changed, sender=OutputFile, dispatch_uid=uid)
+        post_save.connect(_output_changed, sender=model, dispatch_uid=uid)
+    post_delete.connect(_output_changed, sender=OutputFile,
+                        dispatch_uid="repository.compliance_store.file-deleted")  # fmt: skip
+    for around in READ_AROUND:
+        uid = f"repository.compliance_store.{around._meta.label}"
+        pre_save.connect(_remember, sender=around, dispatch_uid=uid + ".pre")
+        post_save.connect(_around_changed, sender=around, dispatch_uid=uid + ".post")

@@ -155,7 +155,7 @@ def outputs_behind(
     (the first ``limit``), the others only counted."""
     day = _today(today)
     rows = counted(_outputs(program)).filter(mandated(), compliance_fiscal_year=fiscal_year)
-    compliance_store.judge_unjudged()
+    compliance_store.judge_unjudged(limit=compliance_store.READ_JUDGES)
     tally = rows.aggregate(
         total=Count("pk"), unpublished=Count("pk", filter=~Q(status=DepositStatus.PUBLISHED))
     )

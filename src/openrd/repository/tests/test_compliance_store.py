@@ -121,3 +121,31 @@ def test_judge_all_repairs_a_verdict_written_around_the_rules(repo):
     Output.objects.filter(pk=output.pk).update(compliance_status=S.NON_COMPLIANT)
     assert compliance_store.judge_all() == 1
     assert _agree() == {"open": S.COMPLIANT}
+
+
+def test_a_save_that_changes_nothing_the_mandate_reads_re_judges_nothing(repo):
+    output = repo.deposit(title_en="open")
+    # A marker no judging would write: it stays unless the output is judged again.
+    Output.objects.filter(pk=output.pk).update(compliance_due_on=date(2000, 1, 1))
+    program = repo.award.program
+    program.save()  # a preset reloaded as it was
+    repo.call.title_en = "renamed"
+    repo.call.save()
+    assert Output.objects.get(pk=output.pk).compliance_due_on == date(2000, 1, 1)
+    repo.call.opens_at = datetime(2025, 3, 31, 9, 0, tzinfo=TOKYO)
+    repo.call.save()
+    assert _agree() == {"open": S.NOT_MANDATED}
+
+
+def test_a_read_judges_a_few_unjudged_outputs_and_leaves_the_rest_to_the_scheduler(
+    repo, monkeypatch
+):
+    for n in range(3):
+        repo.deposit(title_en=f"open {n}")
+    Output.objects.update(compliance_status="")
+    monkeypatch.setattr(compliance_store, "READ_JUDGES", 2)
+    (group,) = compliance_store.roll_up(Output.objects.all(), "award", today=TODAY)
+    assert group.summary.total == 2  # the third waits
+    assert compliance_store.judge_unjudged() == 1
+    (group,) = compliance_store.roll_up(Output.objects.all(), "award", today=TODAY)
+    assert group.summary.total == 3

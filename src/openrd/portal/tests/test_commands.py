@@ -40,7 +40,9 @@ def test_load_strategy_loads_the_2023_strategy_once_and_then_reports_it_unchange
 def test_load_hubs_loads_the_eight_consortia_and_loading_again_duplicates_nothing():
     from openrd.ecosystem.models import HubConsortium, HubMember
 
-    assert "8 hub consortia loaded" in run("load_hubs")
+    out = run("load_hubs")
+    assert "8 hub consortia loaded" in out
+    assert "1 acceleration program(s) loaded" in out
     members = HubMember.objects.count()
     run("load_hubs")
     assert (HubConsortium.objects.count(), HubMember.objects.count()) == (8, members)

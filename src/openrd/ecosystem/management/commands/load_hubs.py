@@ -15,6 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         hubs = load_hubs()
         programs = load_accelerators()
-        self.stdout.write(
-            f"{len(hubs)} hub consortia and {len(programs)} acceleration programs loaded"
-        )
+        self.stdout.write(f"{len(hubs)} hub consortia loaded")
+        self.stdout.write(f"{len(programs)} acceleration program(s) loaded")

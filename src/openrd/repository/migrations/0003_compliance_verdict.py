@@ -40,6 +40,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='output',
+            index=models.Index(condition=models.Q(('is_latest', True), ('status', 'published')), fields=['compliance_fiscal_year', 'id'], name='output_compliance_public'),
+        ),
+        migrations.AddIndex(
+            model_name='output',
             index=models.Index(condition=models.Q(('compliance_status', '')), fields=['id'], name='output_unjudged'),
         ),
     ]

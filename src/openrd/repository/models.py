@@ -227,7 +227,7 @@ class Output(models.Model):
                 name="output_compliance_program",
                 condition=Q(is_latest=True),
             ),
-            # The published outputs a year's OA share counts, in the order its drill-down names them.
+            # The published outputs a year's OA share counts, in its drill-down's order.
             models.Index(
                 fields=["compliance_fiscal_year", "id"],
                 name="output_compliance_public",

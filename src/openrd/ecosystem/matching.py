@@ -28,10 +28,9 @@ from openrd.ecosystem.rules.matching import (
     rank_candidates,
     rank_needs,
 )
-from openrd.ecosystem.sbir import PHASE_NUMBERS
+from openrd.ecosystem.sbir import PHASE_NUMBERS, SBIR
 from openrd.ecosystem.sbir_imports import phase_reached_elsewhere
 
-SBIR = "sbir"
 # The assessment that says whether a company is a startup or SME for matching:
 # SBIR's where there is one (it adds the age rule), else the SME Act's.
 ELIGIBILITY_RULES = ("sbir", "sme")

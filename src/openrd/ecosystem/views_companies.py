@@ -26,7 +26,7 @@ from openrd.ecosystem.forms import FactForm, ProfileForm
 from openrd.ecosystem.hubs import hubs_of
 from openrd.ecosystem.keywords import split_keywords
 from openrd.ecosystem.models import Company, FactSource, ResponseStatus
-from openrd.ecosystem.sbir import phases_reached
+from openrd.ecosystem.sbir import SBIR, phases_reached
 from openrd.ecosystem.services import current_facts, record_fact, update_profile
 
 COMPANIES = listing.Listing(
@@ -52,7 +52,7 @@ def _phases(company: Company) -> list[Award]:
     if company.organisation_id is None:
         return []
     return list(
-        Award.objects.filter(institution_id=company.organisation_id, program__code=matching.SBIR)
+        Award.objects.filter(institution_id=company.organisation_id, program__code=SBIR)
         .select_related("element", "call__presenting_ministry")
         .order_by("element__code", "starts_on", "grant_number")
     )
